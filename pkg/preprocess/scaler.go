@@ -96,6 +96,7 @@ func (s *StandardScaler) Fit(x mat.Matrix) {
 	sum := s.Mean
 	for i := 0; i < r; i++ {
 		v := rowOf(i)
+		sum, comp := sum[:len(v)], comp[:len(v)]
 		for j, xv := range v {
 			y := xv - comp[j]
 			t := sum[j] + y
@@ -109,11 +110,12 @@ func (s *StandardScaler) Fit(x mat.Matrix) {
 	}
 
 	// Pass 2: corrected two-pass variance.
-	sq := s.Var
+	sq, mean := s.Var, s.Mean
 	for i := 0; i < r; i++ {
 		v := rowOf(i)
+		sq, corr, mean := sq[:len(v)], corr[:len(v)], mean[:len(v)]
 		for j, xv := range v {
-			d := xv - s.Mean[j]
+			d := xv - mean[j]
 			corr[j] += d
 			sq[j] += d * d
 		}
@@ -200,7 +202,24 @@ func pixelSums(pix []uint8, features int) (sum, sq []uint64) {
 	rows := len(pix) / features
 	for start := 0; start < rows; start += pixBlock {
 		end := min(start+pixBlock, rows)
-		for i := start; i < end; i++ {
+		i := start
+		// Four rows at a time: one load and store of each accumulator per
+		// four pixels.
+		for ; i+4 <= end; i += 4 {
+			r0 := pix[i*features : (i+1)*features]
+			r1 := pix[(i+1)*features : (i+2)*features]
+			r2 := pix[(i+2)*features : (i+3)*features]
+			r3 := pix[(i+3)*features : (i+4)*features]
+			bs := bs[:len(r0)]
+			bq := bq[:len(r0)]
+			r1, r2, r3 = r1[:len(r0)], r2[:len(r0)], r3[:len(r0)]
+			for j, p := range r0 {
+				a, b, c, d := uint32(p), uint32(r1[j]), uint32(r2[j]), uint32(r3[j])
+				bs[j] += a + b + c + d
+				bq[j] += a*a + b*b + c*c + d*d
+			}
+		}
+		for ; i < end; i++ {
 			row := pix[i*features : (i+1)*features]
 			bs := bs[:len(row)]
 			bq := bq[:len(row)]
@@ -246,7 +265,8 @@ func prepareDst(dst *mat.Dense, r, c int) {
 
 // Transform stores the standardised x, (x - Mean)/Scale, into dst. x is
 // n x len(Mean); dst is resized to n x len(Mean) if it is empty and must
-// have that shape otherwise. dst may be x itself (in-place transform).
+// have that shape otherwise. dst may be x itself (in-place transform); other
+// overlaps between dst and x are not supported.
 //
 // It panics if the scaler is not fitted, if x does not have len(Mean)
 // columns, or if a non-empty dst has the wrong shape.
@@ -271,13 +291,14 @@ func (s *StandardScaler) apply(dst *mat.Dense, x mat.Matrix, inverse bool) {
 	for i := 0; i < r; i++ {
 		src := rowOf(i)
 		d := out.Data[i*out.Stride : i*out.Stride+c]
+		d, m, sc := d[:len(src)], mean[:len(src)], scale[:len(src)]
 		if inverse {
 			for j, v := range src {
-				d[j] = v*scale[j] + mean[j]
+				d[j] = v*sc[j] + m[j]
 			}
 		} else {
 			for j, v := range src {
-				d[j] = (v - mean[j]) / scale[j]
+				d[j] = (v - m[j]) / sc[j]
 			}
 		}
 	}
@@ -304,9 +325,9 @@ func (s *StandardScaler) TransformPixels(dst *mat.Dense, pix []uint8) {
 	for i := 0; i < r; i++ {
 		src := pix[i*c : (i+1)*c]
 		d := out.Data[i*out.Stride : i*out.Stride+c]
-		d = d[:len(src)]
+		d, m, sc := d[:len(src)], mean[:len(src)], scale[:len(src)]
 		for j, p := range src {
-			d[j] = (float64(p) - mean[j]) / scale[j]
+			d[j] = (float64(p) - m[j]) / sc[j]
 		}
 	}
 }
