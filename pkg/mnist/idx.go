@@ -101,8 +101,10 @@ func decode(r io.Reader, k kind, want int, dst []uint8) ([]uint8, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The magic number first, so that a short file of the other kind
+	// gets the clearer error.
 	var hdr [16]byte
-	if m, err := io.ReadFull(src, hdr[:k.header]); err != nil {
+	if m, err := io.ReadFull(src, hdr[:4]); err != nil {
 		return nil, streamErr(err, fmt.Sprintf("header: %d of %d bytes", m, k.header))
 	}
 	if magic := binary.BigEndian.Uint32(hdr[0:]); magic != k.magic {
@@ -114,6 +116,9 @@ func decode(r io.Reader, k kind, want int, dst []uint8) ([]uint8, error) {
 			hint = " (a label file)"
 		}
 		return nil, fmt.Errorf("%w 0x%08x%s, want 0x%08x for a %s file", ErrMagic, magic, hint, k.magic, k.what)
+	}
+	if m, err := io.ReadFull(src, hdr[4:k.header]); err != nil {
+		return nil, streamErr(err, fmt.Sprintf("header: %d of %d bytes", 4+m, k.header))
 	}
 	n := binary.BigEndian.Uint32(hdr[4:])
 	if k.magic == imageMagic {

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -151,12 +152,8 @@ func modCache(o *Options) string {
 	if d := os.Getenv("GOMODCACHE"); d != "" {
 		return d
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, "go", "env", "GOMODCACHE").Output(); err == nil {
-		if d := strings.TrimSpace(string(out)); d != "" {
-			return d
-		}
+	if d := goEnvModCache(); d != "" {
+		return d
 	}
 	if gp := filepath.SplitList(os.Getenv("GOPATH")); len(gp) > 0 && gp[0] != "" {
 		return filepath.Join(gp[0], "pkg", "mod")
@@ -164,6 +161,18 @@ func modCache(o *Options) string {
 	home, _ := os.UserHomeDir()
 	return filepath.Join(home, "go", "pkg", "mod")
 }
+
+// goEnvModCache returns the output of go env GOMODCACHE, or "" if that
+// fails. It runs the go command once per process.
+var goEnvModCache = sync.OnceValue(func() string {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+})
 
 // escapePath escapes a module path or version for the module cache, as
 // golang.org/x/mod/module does for valid paths: each upper-case letter
