@@ -113,8 +113,9 @@ func TestFitPixelsGolden(t *testing.T) {
 		t.Errorf("NSamples = %d, want %d", s.NSamples, g.Rows)
 	}
 	for j := range g.Features {
-		// The integer sums make the variance exact up to its final rounding.
-		if !close(s.Var[j], g.ExactVar[j], 1e-15) || !close(s.Var[j], g.Var[j], 1e-12) {
+		// The integer sums make the variance correctly rounded: equal to
+		// float(Fraction(exact variance)).
+		if s.Var[j] != g.ExactVar[j] || !close(s.Var[j], g.Var[j], 1e-12) {
 			t.Errorf("Var[%d] = %v, want %v (exact %v)", j, s.Var[j], g.Var[j], g.ExactVar[j])
 		}
 		if !close(s.Mean[j], g.Mean[j], 1e-15) {
@@ -201,18 +202,25 @@ func TestFitPixelsMatchesFit(t *testing.T) {
 
 func TestFitPixelsLargeCounts(t *testing.T) {
 	t.Parallel()
-	// 70000 rows of alternating 0 and 255: sums that overflow uint32.
+	// 70000 rows, all 255 but every 1000th: sum(x^2) = 69930*255^2 > 2^32,
+	// so this checks that the uint32 block accumulators are flushed in time.
+	// With p = 69930/70000: mean = 255p, var = 255^2 p(1-p).
 	const rows = 70000
-	pix := make([]uint8, rows)
-	for i := range pix {
-		if i%2 == 1 {
-			pix[i] = 255
+	pix := make([]uint8, 2*rows)
+	for i := range rows {
+		if i%1000 != 0 {
+			pix[2*i] = 255
 		}
+		pix[2*i+1] = uint8(i % 2) // mean 1/2, var 1/4
 	}
 	var s StandardScaler
-	s.FitPixels(pix, 1)
-	if s.Mean[0] != 127.5 || s.Var[0] != 127.5*127.5 || s.Scale[0] != 127.5 {
-		t.Errorf("mean %v var %v scale %v, want 127.5, %v, 127.5", s.Mean[0], s.Var[0], s.Scale[0], 127.5*127.5)
+	s.FitPixels(pix, 2)
+	p := 69930.0 / 70000
+	if !close(s.Mean[0], 255*p, 1e-15) || !close(s.Var[0], 255*255*p*(1-p), 1e-14) {
+		t.Errorf("feature 0: mean %v var %v, want %v and %v", s.Mean[0], s.Var[0], 255*p, 255*255*p*(1-p))
+	}
+	if s.Mean[1] != 0.5 || s.Var[1] != 0.25 || s.Scale[1] != 0.5 {
+		t.Errorf("feature 1: mean %v var %v scale %v, want 0.5, 0.25, 0.5", s.Mean[1], s.Var[1], s.Scale[1])
 	}
 }
 
