@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# test.sh is the project's one test command (CI runs it through .ci/run).
+#
+# Usage: bash scripts/test.sh [--e2e | --no-e2e] [--no-setup] [--docker]
+#
+# Stages, in order (a failed stage does not stop the later ones, except as noted):
+#   setup      bash scripts/setup.sh (with --e2e when the browser test runs); if it fails,
+#              nothing else runs
+#   gofmt      every .go file is gofmt-clean (the unformatted files are listed)
+#   vet        go vet ./...
+#   go test    go test ./... (the fuzz targets' seed corpora run as ordinary tests; the
+#              Dockerfile test in scripts/dockerfile is one of the packages)
+#   race       go test -race -short ./pkg/softmax (needs cgo and a C compiler)
+#   notebooks  bash scripts/run-notebooks.sh: every notebook executed headless and checked
+#              (errors, panics, figures, the port's score and sparsity); needs go build ./...
+#   e2e        bash scripts/e2e/run.sh: the browser test; runs when CI=true or with --e2e
+#   docker     bash scripts/docker-smoke.sh; only with --docker (needs a Docker engine)
+# A stage whose script does not exist yet is reported as skipped.
+#
+# Options:
+#   --e2e / --no-e2e  run / skip the browser test (default: run it when CI=true)
+#   --no-setup        skip scripts/setup.sh (for a quick re-run)
+#   --docker          also run scripts/docker-smoke.sh
+#
+# Output: each stage's own output, then a summary: one line per stage, go test's package
+# lines again, and a closing "stages: N passed, N failed, N skipped" line. Logs of go test
+# are kept in build/test/. The exit code is 0 only if no stage failed.
+set -euo pipefail
+
+e2e=0
+[ "${CI:-}" = true ] && e2e=1
+do_setup=1
+docker=0
+for arg in "$@"; do
+	case "$arg" in
+	--e2e) e2e=1 ;;
+	--no-e2e) e2e=0 ;;
+	--no-setup) do_setup=0 ;;
+	--docker) docker=1 ;;
+	-h | --help)
+		sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+		exit 0
+		;;
+	*)
+		echo "test.sh: unknown argument $arg (try --help)" >&2
+		exit 2
+		;;
+	esac
+done
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+logs=build/test
+mkdir -p "$logs"
+start=$SECONDS
+
+# Go's bin directory (gonb, goimports) on PATH, as setup.sh arranges it.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+	export PATH="/usr/local/go/bin:$PATH"
+fi
+if command -v go >/dev/null 2>&1; then
+	gobin=$(go env GOBIN)
+	if [ -z "$gobin" ]; then
+		gopath=$(go env GOPATH)
+		gobin="${gopath%%:*}/bin"
+	fi
+	export PATH="$gobin:$PATH"
+fi
+
+results=() # "name|status|seconds|note"
+passed=0
+failed=0
+skipped=0
+
+banner() { printf '\n==> [%s] %s\n' "$1" "$2"; }
+
+# record NAME STATUS SECONDS [NOTE] adds a line to the summary.
+record() {
+	results+=("$1|$2|$3|${4:-}")
+	case "$2" in
+	ok) passed=$((passed + 1)) ;;
+	FAILED) failed=$((failed + 1)) ;;
+	*) skipped=$((skipped + 1)) ;;
+	esac
+}
+
+# stage NAME COMMAND... runs COMMAND, shows its output and records the result.
+stage() {
+	local name=$1 t0=$SECONDS rc=0
+	shift
+	banner "$name" "$*"
+	"$@" || rc=$?
+	if [ "$rc" = 0 ]; then
+		record "$name" ok $((SECONDS - t0))
+	else
+		record "$name" FAILED $((SECONDS - t0)) "exit status $rc"
+	fi
+	return "$rc"
+}
+
+skip() {
+	banner "$1" "skipped: $2"
+	record "$1" skipped 0 "$2"
+}
+
+summary() {
+	local r name status secs note
+	echo
+	echo "==== scripts/test.sh summary ($((SECONDS - start)) s) ===="
+	for r in "${results[@]}"; do
+		IFS='|' read -r name status secs note <<<"$r"
+		printf '%-10s %-8s %5s s  %s\n' "$name" "$status" "$secs" "$note"
+	done
+	if [ -s "$logs/go-test.log" ]; then
+		echo "-- go test ./... package results (full log: $logs/go-test.log):"
+		grep -E '^(ok|FAIL|panic:)|^--- FAIL' "$logs/go-test.log" || echo "(no package result lines)"
+	fi
+	echo "stages: $passed passed, $failed failed, $skipped skipped"
+}
+
+# --- setup ------------------------------------------------------------------------------
+if [ "$do_setup" = 1 ]; then
+	setup_args=()
+	[ "$e2e" = 1 ] && setup_args+=(--e2e)
+	if ! stage setup bash scripts/setup.sh "${setup_args[@]}"; then
+		summary
+		echo "test.sh: setup failed; nothing else was run" >&2
+		exit 1
+	fi
+else
+	skip setup "--no-setup"
+fi
+
+# --- gofmt ------------------------------------------------------------------------------
+gofmt_check() {
+	local files bad
+	files=$(find . \( -name .git -o -name build -o -name node_modules -o -name testdata \) -prune -o -name '*.go' -print)
+	[ -n "$files" ] || {
+		echo "no .go files"
+		return 0
+	}
+	# shellcheck disable=SC2086 # file names in this repository have no spaces
+	bad=$(gofmt -l $files)
+	if [ -n "$bad" ]; then
+		echo "gofmt: these files are not formatted (run gofmt -w on them):"
+		printf "%s\n" "$bad" | sed "s/^/  /"
+		return 1
+	fi
+	echo "gofmt: $(printf '%s\n' "$files" | wc -l) files clean"
+}
+stage gofmt gofmt_check || true
+
+# --- vet, test, race ----------------------------------------------------------------------
+stage vet go vet ./... || true
+
+go_test() {
+	# The package lines ("ok", "FAIL") are what CI reads: keep them in the output.
+	go test ./... 2>&1 | tee "$logs/go-test.log"
+	return "${PIPESTATUS[0]}"
+}
+stage "go test" go_test || true
+
+if [ -d pkg/softmax ]; then
+	if [ "$(go env CGO_ENABLED)" = 1 ] && command -v "$(go env CC)" >/dev/null 2>&1; then
+		# -short: the race detector slows the solvers 5-10x; long fits honour testing.Short.
+		stage race go test -race -short ./pkg/softmax || true
+	else
+		skip race "the race detector needs cgo and a C compiler (CGO_ENABLED=$(go env CGO_ENABLED), CC=$(go env CC))"
+	fi
+else
+	skip race "no pkg/softmax yet"
+fi
+
+# --- notebooks and browser test -----------------------------------------------------------
+build_ok=1
+go build ./... >/dev/null 2>&1 || build_ok=0
+
+if [ ! -f scripts/run-notebooks.sh ]; then
+	skip notebooks "no scripts/run-notebooks.sh yet"
+elif [ "$build_ok" = 0 ]; then
+	record notebooks FAILED 0 "not run: go build ./... fails"
+else
+	stage notebooks bash scripts/run-notebooks.sh || true
+fi
+
+if [ "$e2e" = 0 ]; then
+	skip e2e "not CI (pass --e2e to run it)"
+elif [ ! -f scripts/e2e/run.sh ]; then
+	skip e2e "no scripts/e2e/run.sh yet"
+elif [ "$build_ok" = 0 ]; then
+	record e2e FAILED 0 "not run: go build ./... fails"
+else
+	stage e2e bash scripts/e2e/run.sh || true
+fi
+
+if [ "$docker" = 1 ]; then
+	stage docker bash scripts/docker-smoke.sh || true
+fi
+
+summary
+[ "$failed" = 0 ]
