@@ -85,3 +85,29 @@ func ExampleStandardScaler() {
 	// ⎢ 1.0000   0.4472  0.0000⎥
 	// ⎣ 1.0000   1.3416  0.0000⎦
 }
+
+func ExampleStandardScaler_FitPixels() {
+	// Three 4-pixel images, row-major uint8 as in mnist.Set.Images. Pixel 0
+	// is always 0 and pixel 2 always 255: both are constant and get scale 1.
+	// scikit-learn 1.2.1 gives the same mean_, scale_ and transform.
+	pix := []uint8{
+		0, 0, 255, 10,
+		0, 128, 255, 20,
+		0, 255, 255, 60,
+	}
+	var s preprocess.StandardScaler
+	s.FitPixels(pix, 4)
+	fmt.Printf("mean:  %.4f\n", s.Mean)
+	fmt.Printf("scale: %.4f\n", s.Scale)
+
+	var z mat.Dense
+	s.TransformPixels(&z, pix)
+	fmt.Printf("z =\n%.4f\n", mat.Formatted(&z, mat.Squeeze()))
+	// Output:
+	// mean:  [0.0000 127.6667 255.0000 30.0000]
+	// scale: [1.0000 104.1036 1.0000 21.6025]
+	// z =
+	// ⎡0.0000  -1.2263  0.0000  -0.9258⎤
+	// ⎢0.0000   0.0032  0.0000  -0.4629⎥
+	// ⎣0.0000   1.2231  0.0000   1.3887⎦
+}

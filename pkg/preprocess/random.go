@@ -20,7 +20,9 @@ const (
 // numpy returns.
 //
 // The zero value is a RandomState seeded with 0. A RandomState is not safe
-// for concurrent use. *RandomState implements math/rand/v2.Source.
+// for concurrent use. *RandomState implements math/rand/v2.Source through
+// Uint64, but only its own methods reproduce numpy: the methods of a
+// math/rand/v2.Rand built on it use Go's algorithms, not numpy's.
 type RandomState struct {
 	key    [mtN]uint32
 	pos    int  // index of the next output in key; mtN means regenerate

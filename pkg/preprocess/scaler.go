@@ -22,9 +22,12 @@ import (
 // Var[j] = 0 and so always gets Scale[j] = 1 and is transformed to exactly 0.
 //
 // The zero value is an unfitted scaler. The fields hold the fitted state and
-// may be set directly, for example to restore a saved scaler; Transform uses
-// only Mean and Scale. A model may fold the scaler into its weights: with
-// V[k,j] = W[k,j]/Scale[j] and c[k] = b[k] - sum_j V[k,j]*Mean[j],
+// may be set directly, for example to restore a saved scaler; the transforms
+// use only Mean and Scale. Every fit stores newly allocated slices, so slices
+// taken from an earlier fit (by a model, say) are never modified.
+//
+// A model may fold the scaler into its weights instead of transforming the
+// data: with V[k,j] = W[k,j]/Scale[j] and c[k] = b[k] - sum_j V[k,j]*Mean[j],
 // W z + b = V x + c.
 //
 // NaN values are not skipped as scikit-learn skips them: they propagate to
@@ -53,7 +56,7 @@ func isConstant(v, m float64, n int) bool {
 
 // setScale computes Scale from Var, Mean and NSamples.
 func (s *StandardScaler) setScale() {
-	s.Scale = resize(s.Scale, len(s.Var))
+	s.Scale = make([]float64, len(s.Var))
 	for j, v := range s.Var {
 		if isConstant(v, s.Mean[j], s.NSamples) {
 			s.Scale[j] = 1
@@ -61,15 +64,6 @@ func (s *StandardScaler) setScale() {
 			s.Scale[j] = math.Sqrt(v)
 		}
 	}
-}
-
-func resize(v []float64, n int) []float64 {
-	if cap(v) < n {
-		return make([]float64, n)
-	}
-	v = v[:n]
-	clear(v)
-	return v
 }
 
 // Fit learns Mean, Var, Scale and NSamples from the rows of x (samples x
@@ -85,8 +79,8 @@ func (s *StandardScaler) Fit(x mat.Matrix) {
 		panic("preprocess: fit on an empty matrix")
 	}
 	s.NSamples = r
-	s.Mean = resize(s.Mean, c)
-	s.Var = resize(s.Var, c)
+	s.Mean = make([]float64, c)
+	s.Var = make([]float64, c)
 	comp := make([]float64, c)
 	corr := make([]float64, c)
 	row := make([]float64, c)
@@ -106,7 +100,7 @@ func (s *StandardScaler) Fit(x mat.Matrix) {
 	}
 	n := float64(r)
 	for j := range sum {
-		s.Mean[j] = sum[j] / n
+		s.Mean[j] = (sum[j] - comp[j]) / n
 	}
 
 	// Pass 2: corrected two-pass variance.
@@ -163,8 +157,8 @@ func (s *StandardScaler) FitPixels(pix []uint8, features int) {
 	rows := pixelRows(pix, features)
 	sum, sq := pixelSums(pix, features)
 	s.NSamples = rows
-	s.Mean = resize(s.Mean, features)
-	s.Var = resize(s.Var, features)
+	s.Mean = make([]float64, features)
+	s.Var = make([]float64, features)
 	n := uint64(rows)
 	fn := float64(rows)
 	nn := fn * fn

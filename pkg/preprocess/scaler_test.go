@@ -307,7 +307,11 @@ func TestRefit(t *testing.T) {
 	if len(s.Mean) != 2 || s.Mean[0] != 2 || s.Var[0] != 1 || s.Scale[1] != 1 || s.NSamples != 2 {
 		t.Errorf("refit: %+v", s)
 	}
+	old := s.Mean
 	s.FitPixels([]uint8{0, 10, 20}, 1)
+	if old[0] != 2 || old[1] != 1 {
+		t.Errorf("refit modified the Mean slice of the earlier fit: %v", old)
+	}
 	if len(s.Mean) != 1 || s.Mean[0] != 10 || s.NSamples != 3 {
 		t.Errorf("refit with pixels: %+v", s)
 	}
