@@ -41,4 +41,12 @@
 // as the shuffle, and the reference figures of the project were measured with
 // scikit-learn's train_test_split(..., random_state=0). With both seeds 0 the
 // port's 50000 training and 10000 test rows are exactly scikit-learn's.
+//
+// # Errors
+//
+// Following gonum, programmer errors panic with a "preprocess: " message:
+// shape mismatches, an unfitted scaler, a negative permutation length, and
+// fitting on no rows (the signatures of Fit and FitPixels have no error,
+// and an empty training set is a bug in the caller). Invalid split sizes,
+// which come from user settings, are returned as errors by TrainTestSplit.
 package preprocess

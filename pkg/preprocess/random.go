@@ -71,7 +71,7 @@ func (r *RandomState) generate() {
 }
 
 // Uint32 returns the next tempered 32-bit output of MT19937, numpy's
-// next_uint32 (RandomState.randint(2**32, dtype=numpy.uint32) for one value).
+// next_uint32, one value of RandomState.randint(0, 2**32, dtype=numpy.uint64).
 func (r *RandomState) Uint32() uint32 {
 	if r.pos >= mtN || !r.seeded {
 		if !r.seeded {
@@ -150,7 +150,7 @@ func (r *RandomState) Shuffle(n int, swap func(i, j int)) {
 
 // Permutation returns a random permutation of 0..n-1, bit-exact with
 // numpy.random.RandomState(seed).permutation(n) for the generator's seed:
-// it shuffles 0..n-1 with Shuffle. It costs O(n) time and about 1.5n
+// it shuffles 0..n-1 with Shuffle. It costs O(n) time and fewer than 2n
 // 32-bit draws on average. Permutation(0) returns an empty slice. It panics
 // if n < 0.
 func (r *RandomState) Permutation(n int) []int {
