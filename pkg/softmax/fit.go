@@ -1,0 +1,153 @@
+package softmax
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// ErrDiverged is returned (wrapped) by Fit when the weights stop being
+// finite, as scikit-learn's "Floating-point under-/overflow occurred".
+var ErrDiverged = errors.New("softmax: floating-point overflow, the fit diverged")
+
+// Fit fits a multinomial logistic regression to the samples x with labels
+// y, minimising C*sum_i CE_i + penalty(W) (see Loss) with the solver of s.
+// A nil s means the zero Settings, scikit-learn's defaults.
+//
+// The labels may be any non-negative integers; Model.Classes lists them in
+// sorted order. Fit returns an error for invalid settings, an unsupported
+// penalty and solver combination (L1 or ElasticNet with anything but SAGA),
+// an empty training set, a label count that differs from the number of
+// samples, a negative label, a single class, non-finite features (Dense) or
+// a non-finite mean or non-positive scale (Pixels), and when the fit
+// diverges (ErrDiverged). Reaching MaxIter is not an error: the model has
+// Converged == false.
+func Fit(x Data, y []int, s *Settings) (*Model, error) {
+	start := time.Now()
+	cf, err := validate(s)
+	if err != nil {
+		return nil, err
+	}
+	n, d := x.Dims()
+	if n == 0 || d == 0 {
+		return nil, fmt.Errorf("softmax: empty training set (%d samples, %d features)", n, d)
+	}
+	if len(y) != n {
+		return nil, fmt.Errorf("softmax: %d labels for %d samples", len(y), n)
+	}
+	classes, yi, err := encodeLabels(y)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := x.design(true)
+	if err != nil {
+		return nil, err
+	}
+	k := len(classes)
+	p := &problem{ds: ds, y: yi, k: k, cf: cf, start: start}
+	var res *result
+	switch cf.Solver {
+	case SAG, SAGA:
+		res, err = fitSAG(p)
+	case LBFGS:
+		res, err = fitLBFGS(p)
+	case SGD:
+		res, err = fitSGD(p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{
+		Coef:      mat.NewDense(k, d, nil),
+		Intercept: make([]float64, k),
+		Classes:   classes,
+		NIter:     res.nIter,
+		Converged: res.converged,
+	}
+	if s != nil {
+		m.Settings = *s
+	}
+	fromFeatureMajor(m.Coef, res.w, k, d)
+	if cf.intercept {
+		copy(m.Intercept, res.b)
+	}
+	return m, nil
+}
+
+// problem is a validated fitting problem.
+type problem struct {
+	ds    *design
+	y     []int // class indices
+	k     int
+	cf    *config
+	start time.Time
+}
+
+// result is the outcome of a solver.
+type result struct {
+	w         []float64 // d*K feature-major
+	b         []float64 // K
+	nIter     int
+	converged bool
+}
+
+// encodeLabels returns the sorted distinct labels and the class index of
+// each label.
+func encodeLabels(y []int) (classes, idx []int, err error) {
+	seen := make(map[int]bool)
+	for i, v := range y {
+		if v < 0 {
+			return nil, nil, fmt.Errorf("softmax: y[%d] = %d: labels must be non-negative", i, v)
+		}
+		if !seen[v] {
+			seen[v] = true
+			classes = append(classes, v)
+		}
+	}
+	if len(classes) < 2 {
+		return nil, nil, fmt.Errorf("softmax: y has a single class (%d): need at least 2", classes[0])
+	}
+	slices.Sort(classes)
+	index := make(map[int]int, len(classes))
+	for i, c := range classes {
+		index[c] = i
+	}
+	idx = make([]int, len(y))
+	for i, v := range y {
+		idx[i] = index[v]
+	}
+	return classes, idx, nil
+}
+
+// newRand returns the generator of the sample draws for a seed.
+func newRand(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+}
+
+// relChange returns max|w-prev|/max|w| (0 if both are 0, +Inf if only w is
+// 0) and copies w into prev.
+func relChange(w, prev []float64) (rel, maxChange, maxW float64) {
+	for i, x := range w {
+		if a := math.Abs(x); a > maxW {
+			maxW = a
+		}
+		if c := math.Abs(x - prev[i]); c > maxChange {
+			maxChange = c
+		}
+		prev[i] = x
+	}
+	switch {
+	case maxW != 0:
+		rel = maxChange / maxW
+	case maxChange == 0:
+		rel = 0
+	default:
+		rel = math.Inf(1)
+	}
+	return rel, maxChange, maxW
+}

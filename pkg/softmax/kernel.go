@@ -1,0 +1,248 @@
+package softmax
+
+import (
+	"math"
+	"sync"
+)
+
+// Weights inside the package are stored feature-major: w[j*K+k] is the
+// weight of feature j for class k (the transpose of Model.Coef), so that the
+// K weights touched by one nonzero feature are contiguous.
+
+// nChunks is the number of row blocks of a full-batch evaluation. Each block
+// accumulates its own partial gradient and the blocks are reduced in order,
+// so results do not depend on the number of goroutines.
+const nChunks = 8
+
+// evaluator computes the cross-entropy and its gradient over rows of a
+// design, in parallel.
+type evaluator struct {
+	ds      *design
+	k       int
+	y       []int // class index of each row
+	threads int
+
+	v     []float64 // folded weights w[j,k]*inv[j]
+	c     []float64 // folded intercepts b[k] - sum_j m[j]*w[j,k]
+	parts []evalPart
+}
+
+type evalPart struct {
+	g  []float64 // raw-feature gradient, d*K
+	s  []float64 // sum of P-Y, K
+	z  []float64 // scratch, K
+	ce float64
+}
+
+func newEvaluator(ds *design, y []int, k, threads int) *evaluator {
+	e := &evaluator{ds: ds, k: k, y: y, threads: threads}
+	e.v = make([]float64, ds.d*k)
+	e.c = make([]float64, k)
+	e.parts = make([]evalPart, nChunks)
+	for i := range e.parts {
+		e.parts[i].s = make([]float64, k)
+		e.parts[i].z = make([]float64, k)
+	}
+	return e
+}
+
+// fold computes the folded weights from w and b (b may be nil).
+func (e *evaluator) fold(w, b []float64) {
+	ds, k := e.ds, e.k
+	for kk := range e.c {
+		e.c[kk] = 0
+		if b != nil {
+			e.c[kk] = b[kk]
+		}
+	}
+	for j := 0; j < ds.d; j++ {
+		wj := w[j*k : j*k+k]
+		vj := e.v[j*k : j*k+k]
+		inv, m := ds.inv[j], ds.m[j]
+		for kk, x := range wj {
+			vj[kk] = x * inv
+		}
+		if m != 0 {
+			for kk, x := range wj {
+				e.c[kk] -= m * x
+			}
+		}
+	}
+}
+
+// eval returns sum_i CE_i over the rows (all rows if rows is nil) for the
+// weights w (d*K, feature-major) and intercepts b (nil for none). If gw is
+// not nil it stores the gradient of that sum with respect to w in gw, and
+// if gb is not nil the gradient with respect to b in gb.
+func (e *evaluator) eval(w, b, gw, gb []float64, rows []int) float64 {
+	e.fold(w, b)
+	n := e.ds.n
+	if rows != nil {
+		n = len(rows)
+	}
+	grad := gw != nil || gb != nil
+	nc := nChunks
+	if n < nc {
+		nc = n
+	}
+	if nc == 0 {
+		nc = 1
+	}
+	if grad {
+		for i := 0; i < nc; i++ {
+			p := &e.parts[i]
+			if p.g == nil {
+				p.g = make([]float64, e.ds.d*e.k)
+			}
+		}
+	}
+	work := func(ci int) {
+		p := &e.parts[ci]
+		lo, hi := ci*n/nc, (ci+1)*n/nc
+		var g []float64
+		if grad {
+			g = p.g
+			clear(g)
+		}
+		clear(p.s)
+		if e.ds.v8 != nil {
+			p.ce = kernel(e.ds.v8, e, rows, lo, hi, g, p.s, p.z)
+		} else {
+			p.ce = kernel(e.ds.v64, e, rows, lo, hi, g, p.s, p.z)
+		}
+	}
+	parallel(nc, e.threads, work)
+	ce := 0.0
+	for i := 0; i < nc; i++ {
+		ce += e.parts[i].ce
+	}
+	if !grad {
+		return ce
+	}
+	// Reduce in chunk order, then unfold: dW = G_raw*inv - m s^T.
+	k := e.k
+	s := e.parts[0].s
+	for i := 1; i < nc; i++ {
+		for kk, x := range e.parts[i].s {
+			s[kk] += x
+		}
+	}
+	if gb != nil {
+		copy(gb, s)
+	}
+	if gw != nil {
+		g0 := e.parts[0].g
+		for i := 1; i < nc; i++ {
+			gi := e.parts[i].g
+			for t, x := range gi {
+				g0[t] += x
+			}
+		}
+		ds := e.ds
+		for j := 0; j < ds.d; j++ {
+			src := g0[j*k : j*k+k]
+			dst := gw[j*k : j*k+k]
+			inv, m := ds.inv[j], ds.m[j]
+			for kk, x := range src {
+				dst[kk] = x*inv - m*s[kk]
+			}
+		}
+	}
+	return ce
+}
+
+// kernel accumulates over rows lo:hi (of rows, or of the design if rows is
+// nil) the cross-entropy (returned), the raw-feature gradient g (if not nil)
+// and s = sum_i (p_i - y_i).
+func kernel[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g, s, z []float64) float64 {
+	ds, k := e.ds, e.k
+	v, c := e.v, e.c
+	ptr, col := ds.ptr, ds.col
+	z = z[:k]
+	s = s[:k]
+	ce := 0.0
+	for r := lo; r < hi; r++ {
+		i := r
+		if rows != nil {
+			i = rows[r]
+		}
+		copy(z, c)
+		a, b := ptr[i], ptr[i+1]
+		cols := col[a:b]
+		xs := vals[a:b]
+		for t, j := range cols {
+			x := float64(xs[t])
+			vj := v[int(j)*k : int(j)*k+k]
+			vj = vj[:len(z)]
+			for kk := range z {
+				z[kk] += x * vj[kk]
+			}
+		}
+		yi := e.y[i]
+		zy := z[yi]
+		ce += softmaxInPlace(z) - zy
+		z[yi] -= 1
+		for kk, d := range z {
+			s[kk] += d
+		}
+		if g == nil {
+			continue
+		}
+		for t, j := range cols {
+			x := float64(xs[t])
+			gj := g[int(j)*k : int(j)*k+k]
+			gj = gj[:len(z)]
+			for kk, d := range z {
+				gj[kk] += x * d
+			}
+		}
+	}
+	return ce
+}
+
+// softmaxInPlace replaces z by softmax(z), subtracting the maximum first,
+// and returns log(sum_k exp(z_k)), so that the cross-entropy of class y is
+// the returned value minus the original z[y].
+func softmaxInPlace(z []float64) float64 {
+	max := z[0]
+	for _, x := range z[1:] {
+		if x > max {
+			max = x
+		}
+	}
+	sum := 0.0
+	for i, x := range z {
+		e := math.Exp(x - max)
+		z[i] = e
+		sum += e
+	}
+	inv := 1 / sum
+	for i := range z {
+		z[i] *= inv
+	}
+	return max + math.Log(sum)
+}
+
+// parallel runs work(0..n-1) on up to threads goroutines and waits.
+func parallel(n, threads int, work func(i int)) {
+	if threads <= 1 || n <= 1 {
+		for i := 0; i < n; i++ {
+			work(i)
+		}
+		return
+	}
+	if threads > n {
+		threads = n
+	}
+	var wg sync.WaitGroup
+	for t := 0; t < threads; t++ {
+		wg.Add(1)
+		go func(t int) {
+			defer wg.Done()
+			for i := t; i < n; i += threads {
+				work(i)
+			}
+		}(t)
+	}
+	wg.Wait()
+}
