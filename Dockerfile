@@ -1,0 +1,59 @@
+# JupyterLab with the Go kernel (GoNB), this repository and the MNIST data, ready at first click.
+#
+# Binder (repo2docker) builds this file as is. Locally:
+#   docker build -t softmax-mnist .
+#   docker run --rm -p 8888:8888 softmax-mnist
+# then open the http://127.0.0.1:8888/lab?token=... address that the container prints.
+# bash scripts/docker-smoke.sh builds it and runs the notebooks inside it.
+#
+# scripts/dockerfile (a Go test that CI runs) checks this file with BuildKit's parser:
+# pinned base images, the Go version against go.mod, scripts/setup.sh as the install step,
+# a non-root final user, port 8888 and JupyterLab as the default command.
+
+# Go from the official image, the version of go.mod's go line (no curl of tarballs).
+FROM golang:1.26.8-bookworm AS go
+
+# Jupyter Docker Stacks' base-notebook at a dated, immutable tag (Ubuntu 24.04, Python 3.13,
+# JupyterLab 4.6, Notebook 7.6, jupyterhub-singleuser for Binder), never "latest".
+FROM quay.io/jupyter/base-notebook:2026-08-24
+
+# repo2docker passes these; the base image's notebook user is jovyan, uid 1000, group users (100).
+ARG NB_USER=jovyan
+ARG NB_UID=1000
+ARG NB_GID=100
+ENV USER=${NB_USER} \
+    HOME=/home/${NB_USER}
+
+COPY --from=go /usr/local/go /usr/local/go
+# GOTOOLCHAIN=local: go.mod's go line is this toolchain, never download another one.
+# -buildvcs=false: the image has no git (and .dockerignore leaves .git out).
+ENV PATH=/usr/local/go/bin:/home/${NB_USER}/go/bin:${PATH} \
+    GOTOOLCHAIN=local \
+    GOFLAGS=-buildvcs=false \
+    DOCKER_STACKS_JUPYTER_CMD=lab
+
+# The repository, owned by the notebook user, in its home (JupyterLab's root directory).
+COPY --chown=${NB_UID}:${NB_GID} . ${HOME}/
+USER ${NB_UID}
+WORKDIR ${HOME}
+
+# The same install path as CI: gonb and goimports from go.mod's tools, the gonb kernel for this
+# user, the Go modules and MNIST in the module cache, the build cache warmed. Jupyter comes from
+# the base image (conda), so setup.sh installs nothing with apt or pip here.
+RUN bash scripts/setup.sh
+
+# Warm-up: run the port notebook headless once, so that std, gonum, gonum/plot and the
+# project's packages are in the Go build cache and a visitor's first cell takes seconds, not the
+# 20-45 s of a cold build. Its outputs are thrown away; the notebooks stay unexecuted.
+RUN set -e; \
+    go build ./...; \
+    if [ -f scripts/run-notebooks.sh ] && [ -f notebooks/nb7_softmax_mnist.ipynb ]; then \
+        NB_OUT=/tmp/warmup bash scripts/run-notebooks.sh nb7_softmax_mnist; \
+    fi; \
+    rm -rf build; \
+    find /tmp -mindepth 1 -maxdepth 1 -user "$(id -u)" -exec rm -rf {} +
+
+EXPOSE 8888
+# JupyterLab (DOCKER_STACKS_JUPYTER_CMD=lab) on 0.0.0.0:8888, opening the port notebook.
+# Binder starts its own server command and opens ?labpath=notebooks/nb7_softmax_mnist.ipynb.
+CMD ["start-notebook.py", "--ServerApp.ip=0.0.0.0", "--ServerApp.port=8888", "--ServerApp.default_url=/lab/tree/notebooks/nb7_softmax_mnist.ipynb"]

@@ -1,0 +1,24 @@
+// Package dockerfile holds the tests of the repository's Dockerfile and .dockerignore.
+//
+// The Dockerfile is what Binder (repo2docker) builds when someone presses "launch", and no
+// Docker engine runs in CI, so the tests read the file with BuildKit's own parser
+// (github.com/moby/buildkit/frontend/dockerfile/parser, the parser docker build uses) and
+// check what makes the image work and keeps it reproducible:
+//
+//   - every FROM image is pinned by a specific tag (one with a version or a date, never
+//     latest) or by a sha256 digest;
+//   - the Go stage is the official golang image whose version matches go.mod's go line
+//     (same minor version, and a patch release no older than go.mod's), and the final stage
+//     copies /usr/local/go from it (no curl or wget of tarballs anywhere);
+//   - the final stage is a Jupyter Docker Stacks image, declares repo2docker's NB_USER and
+//     NB_UID, copies the repository into the notebook user's home, runs scripts/setup.sh
+//     (the install path that CI runs) as that user, then a warm-up build;
+//   - the final USER is not root, port 8888 is exposed, and the default command starts
+//     JupyterLab on the port notebook.
+//
+// The negative tests feed mutated copies of the Dockerfile (latest tag, a tagless image, an
+// older Go, USER root, no setup.sh, a curl download, another command) to the same checks and
+// assert that each one is rejected.
+//
+// The package has no non-test code: go test ./scripts/dockerfile runs it.
+package dockerfile
