@@ -60,10 +60,11 @@ type sagSolver struct {
 	alpha   float64 // L2 strength divided by n
 	beta    float64 // L1 strength divided by n
 
-	w, r   []float64 // d*K stored weights and R
-	alast  []float64 // d*K snapshot of acum at the last access
-	clast  []float64 // d snapshot of ccum
-	plast  []float64 // d snapshot of pcum
+	// wh holds, for a safe feature, the offset form of the stored weights,
+	// wh_jk = w_jk + R_jk*ccum - m_j*acum_k, constant between accesses, so
+	// that the current stored weight is wh_jk - R_jk*ccum + m_j*acum_k;
+	// for an unsafe feature it holds the current stored weight.
+	wh, r  []float64 // d*K
 	t      []float64 // K, sum of the gradient memory
 	b      []float64 // K intercepts
 	mem    []float64 // n*K gradient memory
@@ -82,8 +83,9 @@ type sagSolver struct {
 	sr       []float64 // K, sum over safe j of m_j R_jk
 	sm2      float64   // sum over safe j of m_j^2
 
-	z, g, delta []float64 // K scratch
-	ceSum       float64
+	z, delta []float64 // K scratch
+	vbuf     []float64 // standardised sparse values of the sample
+	ceSum    float64
 }
 
 func fitSAG(p *problem) (*result, error) {
@@ -112,11 +114,8 @@ func newSAG(p *problem) *sagSolver {
 	} else {
 		s.eta = 1 / l
 	}
-	s.w = make([]float64, d*k)
+	s.wh = make([]float64, d*k)
 	s.r = make([]float64, d*k)
-	s.alast = make([]float64, d*k)
-	s.clast = make([]float64, d)
-	s.plast = make([]float64, d)
 	s.t = make([]float64, k)
 	s.b = make([]float64, k)
 	s.mem = make([]float64, n*k)
@@ -128,8 +127,12 @@ func newSAG(p *problem) *sagSolver {
 	s.munsafe = make([]float64, k)
 	s.sr = make([]float64, k)
 	s.z = make([]float64, k)
-	s.g = make([]float64, k)
 	s.delta = make([]float64, k)
+	maxNNZ := 0
+	for i := 0; i < n; i++ {
+		maxNNZ = max(maxNNZ, ds.ptr[i+1]-ds.ptr[i])
+	}
+	s.vbuf = make([]float64, maxNNZ)
 	s.isUnsafe = make([]bool, d)
 	if s.prox {
 		nnz := make([]int, d)
@@ -143,7 +146,6 @@ func newSAG(p *problem) *sagSolver {
 			}
 		}
 	}
-	s.sm2 = 0
 	for j, m := range ds.m {
 		if !s.isUnsafe[j] {
 			s.sm2 += m * m
@@ -169,7 +171,7 @@ func runSAG[T uint8 | float64](s *sagSolver, vals []T) (*result, error) {
 		if err := s.checkFinite(epoch + 1); err != nil {
 			return nil, err
 		}
-		rel, maxChange, maxW := relChange(s.w, prev)
+		rel, maxChange, maxW := relChange(s.wh, prev)
 		if s.cf.Progress != nil {
 			s.cf.Progress(Progress{
 				Solver: s.cf.Solver, Iter: epoch + 1,
@@ -182,12 +184,12 @@ func runSAG[T uint8 | float64](s *sagSolver, vals []T) (*result, error) {
 			break
 		}
 	}
-	res.w, res.b = s.w, s.b
+	res.w, res.b = s.wh, s.b
 	return res, nil
 }
 
 func (s *sagSolver) checkFinite(epoch int) error {
-	for _, x := range s.w {
+	for _, x := range s.wh {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return fmt.Errorf("%w (%v epoch %d): scale the features", ErrDiverged, s.cf.Solver, epoch)
 		}
@@ -198,31 +200,6 @@ func (s *sagSolver) checkFinite(epoch int) error {
 		}
 	}
 	return nil
-}
-
-// catchUp applies the pending updates of a safe feature j.
-func (s *sagSolver) catchUp(j int) {
-	k := s.k
-	dc := s.ccum - s.clast[j]
-	m := s.ds.m[j]
-	w := s.w[j*k : j*k+k]
-	r := s.r[j*k : j*k+k]
-	al := s.alast[j*k : j*k+k]
-	r = r[:len(w)]
-	al = al[:len(w)]
-	ac := s.acum[:len(w)]
-	for kk := range w {
-		w[kk] -= r[kk]*dc - m*(ac[kk]-al[kk])
-		al[kk] = ac[kk]
-	}
-	if s.prox {
-		dp := s.pcum - s.plast[j]
-		for kk := range w {
-			w[kk] = softThreshold(w[kk], dp)
-		}
-		s.plast[j] = s.pcum
-	}
-	s.clast[j] = s.ccum
 }
 
 func softThreshold(x, t float64) float64 {
@@ -246,22 +223,41 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 	cols := ds.col[lo:hi]
 	xs := vals[lo:hi]
 
-	// Bring the sample's features up to date and predict.
+	// Predict with the current weights. mv is the sum of m_j v_j over the
+	// sample's safe features: sr and msafe change by delta_k*mv times a
+	// scalar below.
 	z := s.z[:k]
 	clear(z)
-	for t, j32 := range cols {
-		j := int(j32)
-		// ccum grows at every step, so an unchanged ccum means nothing
-		// is pending.
-		if !s.isUnsafe[j] && s.clast[j] != s.ccum {
-			s.catchUp(j)
+	vbuf := s.vbuf[:len(cols)]
+	mv := 0.0
+	ccum := s.ccum
+	acum := s.acum[:k]
+	_ = acum[len(z)-1]
+	if k == 10 && !s.prox {
+		mv = predict10(s, vals, cols, xs, vbuf, (*[10]float64)(z))
+	} else {
+		for t, j32 := range cols {
+			j := int(j32)
+			wh := s.wh[j*k : j*k+k]
+			wh = wh[:len(z)]
+			v := float64(xs[t]) * ds.inv[j]
+			vbuf[t] = v
+			if s.isUnsafe[j] {
+				for kk := range z {
+					z[kk] += v * wh[kk]
+				}
+				continue
+			}
+			mv += ds.m[j] * v
+			r := s.r[j*k : j*k+k]
+			r = r[:len(z)]
+			for kk := range z {
+				z[kk] += v * (wh[kk] - r[kk]*ccum)
+			}
 		}
-		v := float64(xs[t]) * ds.inv[j]
-		w := s.w[j*k : j*k+k]
-		w = w[:len(z)]
-		for kk := range z {
-			z[kk] += v * w[kk]
-		}
+	}
+	for kk := range z {
+		z[kk] += mv * acum[kk]
 	}
 	for kk := range z {
 		z[kk] = s.wscale*(z[kk]-s.msafe[kk]-s.munsafe[kk]) + s.b[kk]
@@ -283,26 +279,33 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 	if s.saga {
 		e = s.eta * (1 - 1/fs) / s.wscale
 	}
-	for t, j32 := range cols {
-		j := int(j32)
-		v := float64(xs[t]) * ds.inv[j]
-		w := s.w[j*k : j*k+k]
-		r := s.r[j*k : j*k+k]
-		w = w[:len(delta)]
-		r = r[:len(delta)]
-		if s.saga {
+	// R += delta v^T keeps the current weights of safe features unchanged
+	// if wh += (delta v^T)*ccum; SAGA's immediate correction subtracts
+	// e*delta*v.
+	if k == 10 && !s.prox {
+		update10(s, cols, vbuf, (*[10]float64)(delta), (ccum-e))
+	} else {
+		for t, j32 := range cols {
+			j := int(j32)
+			v := vbuf[t]
+			wh := s.wh[j*k : j*k+k]
+			r := s.r[j*k : j*k+k]
+			wh = wh[:len(delta)]
+			r = r[:len(delta)]
+			f := (ccum - e) * v
+			if s.isUnsafe[j] {
+				f = -e * v
+			}
 			for kk, dl := range delta {
-				w[kk] -= e * dl * v
+				wh[kk] += f * dl
+				r[kk] += v * dl
 			}
 		}
+	}
+	if mv != 0 {
 		for kk, dl := range delta {
-			r[kk] += v * dl
-		}
-		if m := ds.m[j]; m != 0 && !s.isUnsafe[j] {
-			for kk, dl := range delta {
-				s.msafe[kk] -= m * e * dl * v
-				s.sr[kk] += m * v * dl
-			}
+			s.msafe[kk] -= e * mv * dl
+			s.sr[kk] += mv * dl
 		}
 	}
 	for kk, dl := range delta {
@@ -333,7 +336,7 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 	for _, j32 := range s.unsafe {
 		j := int(j32)
 		m := ds.m[j]
-		w := s.w[j*k : j*k+k]
+		w := s.wh[j*k : j*k+k]
 		r := s.r[j*k : j*k+k]
 		w = w[:len(s.a)]
 		r = r[:len(s.a)]
@@ -350,19 +353,26 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 func (s *sagSolver) sync() {
 	k := s.k
 	for j := 0; j < s.d; j++ {
-		if !s.isUnsafe[j] {
-			s.catchUp(j)
+		if s.isUnsafe[j] {
+			continue
+		}
+		m := s.ds.m[j]
+		wh := s.wh[j*k : j*k+k]
+		r := s.r[j*k : j*k+k]
+		for kk := range wh {
+			x := wh[kk] - r[kk]*s.ccum + m*s.acum[kk]
+			if s.prox {
+				x = softThreshold(x, s.pcum)
+			}
+			wh[kk] = x
 		}
 	}
-	for i := range s.w {
-		s.w[i] *= s.wscale
+	for i := range s.wh {
+		s.wh[i] *= s.wscale
 	}
 	s.wscale = 1
 	s.ccum, s.pcum = 0, 0
 	clear(s.acum)
-	clear(s.alast)
-	clear(s.clast)
-	clear(s.plast)
 	clear(s.msafe)
 	clear(s.munsafe)
 	clear(s.sr)
@@ -371,7 +381,7 @@ func (s *sagSolver) sync() {
 		if m == 0 {
 			continue
 		}
-		w := s.w[j*k : j*k+k]
+		w := s.wh[j*k : j*k+k]
 		r := s.r[j*k : j*k+k]
 		if s.isUnsafe[j] {
 			for kk := range w {
@@ -383,5 +393,73 @@ func (s *sagSolver) sync() {
 			s.msafe[kk] += m * w[kk]
 			s.sr[kk] += m * r[kk]
 		}
+	}
+}
+
+// predict10 is the prediction loop of sagStep for K = 10 without unsafe
+// features, with the accumulators in registers: z += v*(wh - ccum*r) over
+// the sample's features. It stores the standardised values in vbuf and
+// returns sum_j m_j v_j.
+func predict10[T uint8 | float64](s *sagSolver, vals []T, cols []int32, xs []T, vbuf []float64, z *[10]float64) float64 {
+	ds := s.ds
+	c := s.ccum
+	mv := 0.0
+	var z0, z1, z2, z3, z4, z5, z6, z7, z8, z9 float64
+	inv, m := ds.inv, ds.m
+	vbuf = vbuf[:len(cols)]
+	xs = xs[:len(cols)]
+	for t, j32 := range cols {
+		j := int(j32)
+		v := float64(xs[t]) * inv[j]
+		vbuf[t] = v
+		mv += m[j] * v
+		w := (*[10]float64)(s.wh[j*10 : j*10+10])
+		r := (*[10]float64)(s.r[j*10 : j*10+10])
+		z0 += v * (w[0] - c*r[0])
+		z1 += v * (w[1] - c*r[1])
+		z2 += v * (w[2] - c*r[2])
+		z3 += v * (w[3] - c*r[3])
+		z4 += v * (w[4] - c*r[4])
+		z5 += v * (w[5] - c*r[5])
+		z6 += v * (w[6] - c*r[6])
+		z7 += v * (w[7] - c*r[7])
+		z8 += v * (w[8] - c*r[8])
+		z9 += v * (w[9] - c*r[9])
+	}
+	*z = [10]float64{z0, z1, z2, z3, z4, z5, z6, z7, z8, z9}
+	return mv
+}
+
+// update10 is the update loop of sagStep for K = 10 without unsafe
+// features: wh += f*v*delta and R += v*delta.
+func update10(s *sagSolver, cols []int32, vbuf []float64, delta *[10]float64, f float64) {
+	d0, d1, d2, d3, d4, d5, d6, d7, d8, d9 := delta[0], delta[1], delta[2], delta[3], delta[4], delta[5], delta[6], delta[7], delta[8], delta[9]
+	vbuf = vbuf[:len(cols)]
+	for t, j32 := range cols {
+		j := int(j32)
+		v := vbuf[t]
+		fv := f * v
+		w := (*[10]float64)(s.wh[j*10 : j*10+10])
+		r := (*[10]float64)(s.r[j*10 : j*10+10])
+		w[0] += fv * d0
+		w[1] += fv * d1
+		w[2] += fv * d2
+		w[3] += fv * d3
+		w[4] += fv * d4
+		w[5] += fv * d5
+		w[6] += fv * d6
+		w[7] += fv * d7
+		w[8] += fv * d8
+		w[9] += fv * d9
+		r[0] += v * d0
+		r[1] += v * d1
+		r[2] += v * d2
+		r[3] += v * d3
+		r[4] += v * d4
+		r[5] += v * d5
+		r[6] += v * d6
+		r[7] += v * d7
+		r[8] += v * d8
+		r[9] += v * d9
 	}
 }

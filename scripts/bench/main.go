@@ -1,0 +1,350 @@
+// Command bench runs the MNIST softmax notebook's protocol with
+// pkg/softmax and prints one JSON line of timings and scores:
+//
+//	load the 70000 images (OpenML mnist_784 order), shuffle them with
+//	numpy's RandomState(0).permutation, split with scikit-learn's
+//	train_test_split(random_state=split-seed), standardise with a
+//	StandardScaler fitted on the training rows, fit, score on the test rows.
+//
+// Usage:
+//
+//	go run ./scripts/bench [-solver sag] [-penalty l2] [-C 1e5] [-tol 0.1] ...
+//
+// The defaults are the notebook's LogisticRegression(C=1e5, penalty='l2',
+// solver='sag', tol=0.1) on 50000 training and 10000 test images. The
+// output fields are solver, penalty, C, tol, train_size, load_s (load,
+// shuffle, split, scaler), fit_s (softmax.Fit), total_s, n_iter,
+// sparsity_pct, test_score and first_perm (the first five indices of the
+// shuffle permutation). Bad flags or data print one line to stderr and
+// exit with status 2 (flags) or 1 (data, fit).
+//
+// With -compare, bench also runs scikit-learn on the same protocol
+// (scripts/bench/sklearn_bench.py under /usr/bin/python3) and prints its
+// JSON line, then a line with the fit-time ratio; see scripts/bench/README.md.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"time"
+
+	"github.com/mlphys/softmax-mnist/pkg/mnist"
+	"github.com/mlphys/softmax-mnist/pkg/preprocess"
+	"github.com/mlphys/softmax-mnist/pkg/softmax"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Result is the JSON line printed by bench.
+type Result struct {
+	Impl        string  `json:"impl"`
+	Solver      string  `json:"solver"`
+	Penalty     string  `json:"penalty"`
+	C           float64 `json:"C"`
+	Tol         float64 `json:"tol"`
+	TrainSize   int     `json:"train_size"`
+	LoadS       float64 `json:"load_s"`
+	FitS        float64 `json:"fit_s"`
+	TotalS      float64 `json:"total_s"`
+	NIter       int     `json:"n_iter"`
+	SparsityPct float64 `json:"sparsity_pct"`
+	TestScore   float64 `json:"test_score"`
+	FirstPerm   []int   `json:"first_perm"`
+	Converged   *bool   `json:"converged,omitempty"`
+	Objective   float64 `json:"objective,omitempty"`
+}
+
+type options struct {
+	data       string
+	solver     softmax.Solver
+	penalty    softmax.Penalty
+	c          float64
+	l1Ratio    float64
+	tol        float64
+	maxIter    int
+	trainSize  int
+	testSize   int
+	splitSeed  uint32
+	seed       uint64
+	threads    int
+	objective  bool
+	compare    bool
+	python     string
+	sklearnPy  string
+	progress   bool
+	cpuProfile string
+	stderr     io.Writer
+	stdout     io.Writer
+}
+
+func parse(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var solver, penalty, splitSeed string
+	fs.StringVar(&o.data, "data", "", "directory of the four MNIST IDX files (default: the loader's sources)")
+	fs.StringVar(&solver, "solver", "sag", "solver: sag, saga, lbfgs or sgd")
+	fs.StringVar(&penalty, "penalty", "l2", "penalty: l2, l1, elasticnet or none")
+	fs.Float64Var(&o.c, "C", 1e5, "inverse regularisation strength")
+	fs.Float64Var(&o.l1Ratio, "l1-ratio", 0, "elastic-net mixing parameter in [0, 1]")
+	fs.Float64Var(&o.tol, "tol", 0.1, "stopping tolerance")
+	fs.IntVar(&o.maxIter, "max-iter", 0, "iteration limit (0: the solver's default, 100; 3 epochs for sgd)")
+	fs.IntVar(&o.trainSize, "train-size", 50000, "training rows")
+	fs.IntVar(&o.testSize, "test-size", 10000, "test rows")
+	fs.StringVar(&splitSeed, "split-seed", "0", "train_test_split random_state")
+	fs.Uint64Var(&o.seed, "seed", 0, "seed of the solver's sample draws")
+	fs.IntVar(&o.threads, "threads", 0, "goroutines of the full-batch kernels (0: GOMAXPROCS)")
+	fs.BoolVar(&o.objective, "objective", false, "also report the objective C*sum CE + penalty of the fitted model")
+	fs.BoolVar(&o.compare, "compare", false, "also run scikit-learn on the same protocol and print the fit-time ratio")
+	fs.StringVar(&o.python, "python", "/usr/bin/python3", "Python with scikit-learn, for -compare")
+	fs.StringVar(&o.sklearnPy, "sklearn-script", "", "path of sklearn_bench.py (default: next to this source)")
+	fs.BoolVar(&o.progress, "progress", false, "print per-epoch progress to stderr")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the fit to this file")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	var err error
+	if o.solver, err = softmax.ParseSolver(solver); err != nil {
+		return nil, err
+	}
+	if o.penalty, err = softmax.ParsePenalty(penalty); err != nil {
+		return nil, err
+	}
+	s, err := strconv.ParseUint(splitSeed, 10, 32)
+	if err != nil {
+		return nil, fmt.Errorf("-split-seed %q: want an integer in [0, 2^32)", splitSeed)
+	}
+	o.splitSeed = uint32(s)
+	switch {
+	case !(o.c > 0) || math.IsInf(o.c, 0):
+		return nil, fmt.Errorf("-C %v: must be positive and finite", o.c)
+	case !(o.tol > 0) || math.IsInf(o.tol, 0):
+		return nil, fmt.Errorf("-tol %v: must be positive and finite", o.tol)
+	case math.IsNaN(o.l1Ratio) || o.l1Ratio < 0 || o.l1Ratio > 1:
+		return nil, fmt.Errorf("-l1-ratio %v: must be in [0, 1]", o.l1Ratio)
+	case o.maxIter < 0:
+		return nil, fmt.Errorf("-max-iter %d: must not be negative", o.maxIter)
+	case o.trainSize <= 0:
+		return nil, fmt.Errorf("-train-size %d: must be positive", o.trainSize)
+	case o.testSize <= 0:
+		return nil, fmt.Errorf("-test-size %d: must be positive", o.testSize)
+	case o.trainSize+o.testSize > mnist.TrainLen+mnist.TestLen:
+		return nil, fmt.Errorf("-train-size %d plus -test-size %d exceed the %d images", o.trainSize, o.testSize, mnist.TrainLen+mnist.TestLen)
+	case o.threads < 0:
+		return nil, fmt.Errorf("-threads %d: must not be negative", o.threads)
+	}
+	return o, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	o, err := parse(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "usage: bench [-data DIR] [-solver sag|saga|lbfgs|sgd] [-penalty l2|l1|elasticnet|none] [-C c] [-l1-ratio r] [-tol t] [-max-iter n] [-train-size n] [-test-size n] [-split-seed s] [-seed s] [-threads n] [-objective] [-compare]")
+			return 0
+		}
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return 2
+	}
+	o.stdout, o.stderr = stdout, stderr
+	res, err := bench(o)
+	if err != nil {
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return 1
+	}
+	line, _ := json.Marshal(res)
+	fmt.Fprintln(stdout, string(line))
+	if !o.compare {
+		return 0
+	}
+	sk, err := sklearn(o)
+	if err != nil {
+		fmt.Fprintf(stderr, "bench: scikit-learn: %v\n", err)
+		return 1
+	}
+	line, _ = json.Marshal(sk)
+	fmt.Fprintln(stdout, string(line))
+	cmp := map[string]any{
+		"compare":          o.solver.String() + "/" + o.penalty.String(),
+		"fit_ratio":        round(sk.FitS/res.FitS, 2),
+		"score_diff":       round(res.TestScore-sk.TestScore, 4),
+		"same_permutation": fmt.Sprint(sk.FirstPerm) == fmt.Sprint(res.FirstPerm),
+	}
+	if res.Objective != 0 && sk.Objective != 0 {
+		cmp["objective_rel_diff"] = (res.Objective - sk.Objective) / math.Abs(sk.Objective)
+	}
+	line, _ = json.Marshal(cmp)
+	fmt.Fprintln(stdout, string(line))
+	return 0
+}
+
+func round(x float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(x*p) / p
+}
+
+// protocol loads, shuffles, splits and standardises the data.
+func protocol(o *options) (train, test *mnist.Set, sc *preprocess.StandardScaler, perm []int, err error) {
+	var mo *mnist.Options
+	if o.data != "" {
+		mo = &mnist.Options{Source: mnist.Dir, Dir: o.data}
+	}
+	all, err := mnist.Load(mo)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	n := all.Len()
+	perm = preprocess.NewRandomState(0).Permutation(n)
+	tr, te, err := preprocess.TrainTestSplit(n, o.trainSize, o.testSize, o.splitSeed)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	for i := range tr {
+		tr[i] = perm[tr[i]]
+	}
+	for i := range te {
+		te[i] = perm[te[i]]
+	}
+	train, test = all.Subset(tr), all.Subset(te)
+	sc = &preprocess.StandardScaler{}
+	sc.FitPixels(train.Images, mnist.Pixels)
+	return train, test, sc, perm, nil
+}
+
+func bench(o *options) (*Result, error) {
+	start := time.Now()
+	train, test, sc, perm, err := protocol(o)
+	if err != nil {
+		return nil, err
+	}
+	runtime.GC()
+	loaded := time.Now()
+	s := &softmax.Settings{
+		Solver: o.solver, Penalty: o.penalty, C: o.c, L1Ratio: o.l1Ratio,
+		Tol: o.tol, MaxIter: o.maxIter, Seed: o.seed, Threads: o.threads,
+	}
+	if o.progress {
+		s.Progress = func(p softmax.Progress) {
+			fmt.Fprintf(o.stderr, "iter %d loss %.6g rel_change %.3g elapsed %.3fs\n", p.Iter, p.Loss, p.RelChange, p.Elapsed.Seconds())
+		}
+	}
+	x := softmax.Pixels(train.Images, mnist.Pixels, sc.Mean, sc.Scale)
+	y := train.Ints()
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+	}
+	m, err := softmax.Fit(x, y, s)
+	if o.cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
+	if err != nil {
+		return nil, err
+	}
+	fitted := time.Now()
+	score := m.Score(softmax.Pixels(test.Images, mnist.Pixels, sc.Mean, sc.Scale), test.Ints())
+	conv := m.Converged
+	res := &Result{
+		Impl:        "go",
+		Solver:      o.solver.String(),
+		Penalty:     o.penalty.String(),
+		C:           o.c,
+		Tol:         o.tol,
+		TrainSize:   o.trainSize,
+		LoadS:       round(loaded.Sub(start).Seconds(), 3),
+		FitS:        round(fitted.Sub(loaded).Seconds(), 3),
+		NIter:       m.NIter,
+		SparsityPct: round(m.Sparsity(), 4),
+		TestScore:   score,
+		FirstPerm:   perm[:5],
+		Converged:   &conv,
+	}
+	if o.objective {
+		res.Objective = softmax.Loss(x, classIndex(y, m.Classes), m.Coef, m.Intercept, s)
+	}
+	res.TotalS = round(time.Since(start).Seconds(), 3)
+	return res, nil
+}
+
+// classIndex maps labels to their index in classes.
+func classIndex(y, classes []int) []int {
+	idx := make(map[int]int, len(classes))
+	for i, c := range classes {
+		idx[c] = i
+	}
+	out := make([]int, len(y))
+	for i, v := range y {
+		out[i] = idx[v]
+	}
+	return out
+}
+
+// sklearn runs scripts/bench/sklearn_bench.py with the same protocol.
+func sklearn(o *options) (*Result, error) {
+	script := o.sklearnPy
+	if script == "" {
+		_, file, _, ok := runtime.Caller(0)
+		if !ok {
+			return nil, errors.New("cannot locate sklearn_bench.py; pass -sklearn-script")
+		}
+		script = filepath.Join(filepath.Dir(file), "sklearn_bench.py")
+	}
+	args := []string{script,
+		"-solver", o.solver.String(), "-penalty", o.penalty.String(),
+		"-C", fmt.Sprint(o.c), "-l1-ratio", fmt.Sprint(o.l1Ratio), "-tol", fmt.Sprint(o.tol),
+		"-train-size", fmt.Sprint(o.trainSize), "-test-size", fmt.Sprint(o.testSize),
+		"-split-seed", fmt.Sprint(o.splitSeed),
+	}
+	if o.maxIter > 0 {
+		args = append(args, "-max-iter", fmt.Sprint(o.maxIter))
+	}
+	if o.objective {
+		args = append(args, "-objective")
+	}
+	if o.data != "" {
+		args = append(args, "-data", o.data)
+	} else {
+		files, err := mnist.Locate(nil)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, "-data", filepath.Dir(files.TrainImages))
+	}
+	cmd := exec.Command(o.python, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		msg := bytes.TrimSpace(errb.Bytes())
+		if i := bytes.LastIndexByte(msg, '\n'); i >= 0 {
+			msg = msg[i+1:]
+		}
+		return nil, fmt.Errorf("%s: %v: %s", o.python, err, msg)
+	}
+	var res Result
+	if err := json.Unmarshal(bytes.TrimSpace(out.Bytes()), &res); err != nil {
+		return nil, fmt.Errorf("parse %s output: %v", script, err)
+	}
+	return &res, nil
+}
