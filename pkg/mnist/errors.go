@@ -5,12 +5,14 @@ import (
 	"fmt"
 )
 
-// Sentinel errors. Errors returned by this package wrap one of these, so
-// callers can branch with errors.Is; the message of the wrapping error names
-// the file and gives the details.
+// Sentinel errors. The errors about data and about finding it that this
+// package returns wrap one of these, so callers can branch with errors.Is;
+// the message of the wrapping error names the file and gives the details.
+// (Operating-system errors, such as a permission denied, are returned
+// wrapped in a *FileError as they are.)
 var (
-	// ErrMagic is a bad magic number in an IDX header (the file is not
-	// an image, respectively label, file).
+	// ErrMagic is a bad magic number in an IDX header: not an image
+	// file where one is expected, or not a label file.
 	ErrMagic = errors.New("bad magic number")
 	// ErrDims is an image file whose images are not Rows x Cols.
 	ErrDims = errors.New("wrong image dimensions")
@@ -23,7 +25,8 @@ var (
 	// bad deflate data or bad gzip checksum).
 	ErrCorrupt = errors.New("corrupt gzip stream")
 	// ErrCount is an item count that does not match: images and labels of
-	// one split disagree, or a split does not have its canonical size.
+	// one split disagree, or a file does not have its canonical count, or
+	// a header counts more items than the platform can address.
 	ErrCount = errors.New("count mismatch")
 	// ErrLabel is a label outside 0..Classes-1.
 	ErrLabel = errors.New("label out of range")

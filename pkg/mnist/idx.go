@@ -27,15 +27,16 @@ const initialChunk = 1 << 20
 
 // kind describes one of the two IDX file kinds MNIST uses.
 type kind struct {
-	magic  uint32
-	header int    // header length in bytes
-	item   int    // bytes per item
-	what   string // "image" or "label"
+	magic   uint32
+	header  int    // header length in bytes
+	item    int    // bytes per item
+	what    string // "image" or "label"
+	article string // "an image file" or "a label file"
 }
 
 var (
-	imageKind = kind{magic: imageMagic, header: 16, item: Pixels, what: "image"}
-	labelKind = kind{magic: labelMagic, header: 8, item: 1, what: "label"}
+	imageKind = kind{magic: imageMagic, header: 16, item: Pixels, what: "image", article: "an image file"}
+	labelKind = kind{magic: labelMagic, header: 8, item: 1, what: "label", article: "a label file"}
 )
 
 // ReadImages reads an IDX image file (magic 0x00000803, then the count n and
@@ -115,7 +116,7 @@ func decode(r io.Reader, k kind, want int, dst []uint8) ([]uint8, error) {
 		case labelMagic:
 			hint = " (a label file)"
 		}
-		return nil, fmt.Errorf("%w 0x%08x%s, want 0x%08x for a %s file", ErrMagic, magic, hint, k.magic, k.what)
+		return nil, fmt.Errorf("%w 0x%08x%s, want 0x%08x (%s)", ErrMagic, magic, hint, k.magic, k.article)
 	}
 	if m, err := io.ReadFull(src, hdr[4:k.header]); err != nil {
 		return nil, streamErr(err, fmt.Sprintf("header: %d of %d bytes", 4+m, k.header))

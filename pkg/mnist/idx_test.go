@@ -102,7 +102,7 @@ func TestReadLabels(t *testing.T) {
 	}{
 		{name: "plain", data: idxLabels(0, 1, 9)},
 		{name: "gzip", data: gz(idxLabels(0, 1, 9))},
-		{name: "image file", data: idxImages(1, Rows, Cols, pix), err: ErrMagic, msg: "(an image file), want 0x00000801 for a label file"},
+		{name: "image file", data: idxImages(1, Rows, Cols, pix), err: ErrMagic, msg: "(an image file), want 0x00000801 (a label file)"},
 		{name: "out of range", data: idxLabels(0, 1, 10, 3), err: ErrLabel, msg: "label out of range: label 10 at index 2, want 0..9"},
 		{name: "255", data: gz(idxLabels(255)), err: ErrLabel, msg: "label 255 at index 0"},
 		{name: "short magic", data: idxLabels(1)[:3], err: ErrTruncated, msg: "header: 3 of 8 bytes"},

@@ -109,7 +109,7 @@ func TestLoadDirErrors(t *testing.T) {
 		{name: "gzip hash", replace: map[string][]byte{"t10k-labels-idx1-ubyte.gz": otherGz},
 			file: "t10k-labels-idx1-ubyte.gz", err: ErrChecksum, msg: "sha256"},
 		{name: "bad magic", replace: map[string][]byte{"train-images-idx3-ubyte.gz": nil, "train-images-idx3-ubyte": syn.plain["train-labels-idx1-ubyte"]},
-			file: "train-images-idx3-ubyte", err: ErrMagic, msg: "bad magic number 0x00000801 (a label file), want 0x00000803 for a image file"},
+			file: "train-images-idx3-ubyte", err: ErrMagic, msg: "bad magic number 0x00000801 (a label file), want 0x00000803 (an image file)"},
 		{name: "dims", replace: map[string][]byte{"t10k-images-idx3-ubyte.gz": nil, "t10k-images-idx3-ubyte": idxImages(2, 20, 20, pix)},
 			file: "t10k-images-idx3-ubyte", err: ErrDims, msg: "20x20"},
 		{name: "truncated", replace: map[string][]byte{"train-images-idx3-ubyte.gz": nil, "train-images-idx3-ubyte": trainImg[:len(trainImg)-1]},

@@ -146,8 +146,10 @@ type Options struct {
 	// os.UserCacheDir()/softmax-mnist.
 	CacheDir string
 
-	// Mirrors are base URLs (ending in "/") of MNIST mirrors, tried in
-	// order for each file. If nil, DefaultMirrors is used.
+	// Mirrors are base URLs of MNIST mirrors, tried in order for each
+	// file (base + "train-images-idx3-ubyte.gz"; a missing final "/" is
+	// added). If nil, DefaultMirrors is used; an empty non-nil slice
+	// means no mirror.
 	Mirrors []string
 
 	// Timeout bounds each download attempt (one file from one mirror) and
@@ -158,8 +160,9 @@ type Options struct {
 	Client *http.Client
 
 	// Progress, if not nil, is called during each download attempt, on the
-	// calling goroutine: once with Done 0, as data arrives, and once with
-	// Done == Total at the end of a complete transfer.
+	// goroutine that called Load or Locate: with Done 0 when the response
+	// arrives, then as data arrives; the last call of a complete transfer
+	// has Done == Total. It is not called for files already present.
 	Progress func(Progress)
 
 	// Offline forbids the network: no go mod download, no mirror. The
@@ -198,7 +201,9 @@ func (f *Files) paths() [4]string {
 // canonical counts, labels 0..9, no trailing data. Errors name the file and
 // wrap the sentinel errors of this package.
 //
-// Load decodes the files concurrently; the result takes 55 MB.
+// Load decodes the four files concurrently, straight into the result, which
+// takes 55 MB of heap; from the module cache it takes about 0.2 s on two
+// cores (BenchmarkLoad), nearly all of it gzip decompression.
 func Load(o *Options) (*Set, error) {
 	f, err := Locate(o)
 	if err != nil {
