@@ -25,7 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
-  JupyterServer, copyRepo, freePort, goBinDirs, log, run, seconds, sleep, tail, which, withTimeout,
+  JupyterServer, copyRepo, freePort, goBinDirs, killGroup, killStragglers, log, pgidOf, setLogFile, processesMentioning, run, seconds, sleep, tail, which, withTimeout,
 } from './lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -86,7 +86,16 @@ function preflight() {
   const gonb = spec.spec.argv[0];
   if (!which(gonb, pathEnv)) throw new Error(`e2e: the gonb kernel's program ${gonb} is missing (${hint})`);
   if (!which('goimports', pathEnv)) throw new Error(`e2e: goimports, which GoNB needs, is not in ${binDirs.join(' or ')} nor PATH (${hint})`);
-  return { jupyter, version, pathEnv, gonb };
+  let browserVersion = '';
+  try {
+    // GNU timeout stops the whole group if a wrapper script hangs.
+    browserVersion = fs.existsSync('/usr/bin/timeout')
+      ? run('/usr/bin/timeout', ['-k', '2', '15', chromiumExe, '--version'], { timeout: 20_000 })
+      : run(chromiumExe, ['--version'], { timeout: 15_000 });
+  } catch (e) {
+    throw new Error(`e2e: ${chromiumExe} --version failed: ${(e.stderr || e.message).toString().trim()}`);
+  }
+  return { jupyter, version, pathEnv, gonb, browserVersion };
 }
 
 // pageState reads the notebook page (runs in the browser).
@@ -147,32 +156,42 @@ test('the port notebook runs in Jupyter in Chromium and shows its results and th
   for (const f of fs.readdirSync(outDir)) fs.rmSync(path.join(outDir, f), { recursive: true, force: true });
   const serverLog = path.join(outDir, 'jupyter-server.log');
   const consoleLog = path.join(outDir, 'browser-console.log');
+  setLogFile(path.join(outDir, 'e2e.log'));
 
   const tools = preflight();
-  log(`tools: ${chromiumExe}, ${tools.jupyter} ${tools.version}, gonb ${tools.gonb}`);
+  log(`tools: ${tools.browserVersion} (${chromiumExe}), ${tools.jupyter} ${tools.version}, gonb ${tools.gonb}`);
   if (!fs.existsSync(path.join(repo, notebookRel))) {
     throw new Error(`e2e: ${notebookRel} not found in ${repo}: nothing to test`);
   }
 
-  let tmp, server, browser, page;
+  let tmp, server, context, page;
   let cleaning = null;
+  let interrupted = null;
   const cleanup = () => {
     if (cleaning) return cleaning;
     cleaning = (async () => {
       const t = Date.now();
-      if (browser) await withTimeout(browser.close(), 10_000, 'closing Chromium').catch((e) => log(`closing Chromium: ${e.message}`));
+      if (context) await withTimeout(context.close(), 10_000, 'closing Chromium').catch((e) => log(`closing Chromium: ${e.message}`));
       if (server) await server.stop();
+      // Anything else of this run (a browser that hung at start, a kernel's children) names tmp.
+      if (tmp) await killStragglers(tmp);
       if (tmp && process.env.E2E_KEEP !== '1') fs.rmSync(tmp, { recursive: true, force: true });
       else if (tmp) log(`kept the temporary copy ${tmp}`);
       mark('cleanup', t);
+      log(`stopped the browser and the Jupyter server${tmp ? ', removed the temporary copy' : ''} in ${times.cleanup} s`);
     })();
     return cleaning;
   };
   const onSignal = (sig) => {
+    if (interrupted) return;
+    interrupted = sig;
     log(`${sig}: stopping the browser and the Jupyter server`);
     withTimeout(cleanup(), 20_000, 'clean-up').catch(() => {}).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
-  const onExit = () => { if (server) server.killNow(); };
+  const onExit = () => {
+    if (server) server.killNow();
+    if (tmp) for (const pid of processesMentioning(tmp)) killGroup(pgidOf(pid) || pid, 'SIGKILL');
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
@@ -204,16 +223,19 @@ test('the port notebook runs in Jupyter in Chromium and shows its results and th
     mark('server', t);
     log(`Jupyter server ready in ${times.server} s (started ${status.started})`);
 
-    // 3. Chromium, headless, with a fresh empty profile (Playwright's default temporary one).
+    // 3. Chromium, headless, with a fresh empty profile inside the run's temporary directory.
     t = Date.now();
-    browser = await server.guard(withTimeout(chromium.launch({
+    const profile = path.join(tmp, 'chromium-profile');
+    fs.mkdirSync(profile);
+    context = await server.guard(withTimeout(chromium.launchPersistentContext(profile, {
       executablePath: chromiumExe, headless: true, args: chromiumArgs, timeout: left(bound.browser),
-      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
-    }), left(bound.browser) + 1000, `starting Chromium (${chromiumExe})`));
+      viewport: { width: 1280, height: 900 }, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+    }), left(bound.browser) + 1000, `starting Chromium (${chromiumExe})`).catch((e) => {
+      throw new Error(`Chromium (${chromiumExe}) failed to start (bound ${bound.browser / 1000} s): ${e.message.split('\n')[0]}`);
+    }));
     mark('browser', t);
-    log(`Chromium ${browser.version()} started in ${times.browser} s`);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
+    log(`Chromium started in ${times.browser} s (profile ${profile})`);
+    page = context.pages()[0] || await context.newPage();
     page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
 
@@ -338,9 +360,11 @@ test('the port notebook runs in Jupyter in Chromium and shows its results and th
     await page.screenshot({ path: path.join(outDir, 'notebook.png'), fullPage: true, timeout: 30_000 });
     mark('screenshots', t);
     log(`screenshots: ${path.join(outDir, 'notebook.png')}, ${path.join(outDir, 'weights-figure.png')}`);
-  } catch (e) {
+  } catch (err) {
+    const e = interrupted ? new Error(`interrupted by ${interrupted}`) : err;
     failed = e;
     if (page && !server?.deathReason) {
+      await page.locator('.output_error, .output_stderr').first().scrollIntoViewIfNeeded({ timeout: 2000 }).catch(() => {});
       await withTimeout(page.screenshot({ path: path.join(outDir, 'failure.png'), fullPage: false, timeout: 5000 }), 6000, 'failure screenshot')
         .then(() => log(`failure screenshot: ${path.join(outDir, 'failure.png')}`)).catch(() => {});
     }

@@ -21,10 +21,21 @@ export function seconds(name, def) {
 }
 
 const t0 = Date.now();
+let logFile = null;
 
-// log prints a line prefixed with the seconds since the harness was loaded.
+// setLogFile makes log also append its lines to the file at p.
+export function setLogFile(p) {
+  logFile = p;
+}
+
+// log prints a line prefixed with the seconds since the harness was loaded
+// (and appends it to the log file, if set: it survives a killed test runner).
 export function log(...args) {
-  console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s]`, ...args);
+  const line = `[e2e ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${args.join(' ')}`;
+  console.log(line);
+  if (logFile) {
+    try { fs.appendFileSync(logFile, line + '\n'); } catch { /* best effort */ }
+  }
 }
 
 // sleep resolves after ms milliseconds.
@@ -372,9 +383,7 @@ export class JupyterServer {
       }
       // Kernels run in their own sessions: a server that was killed cannot stop them.
       await killKernels([...new Set([...kernelsBefore, ...this.kernelPids()])]);
-      if (this.watchdog && this.watchdog.pid) {
-        try { process.kill(this.watchdog.pid, 'SIGTERM'); } catch { /* gone */ }
-      }
+      if (this.watchdog && this.watchdog.pid) killGroup(this.watchdog.pid, 'SIGTERM');
     })();
     return this._stopped;
   }
@@ -383,19 +392,27 @@ export class JupyterServer {
   killNow() {
     if (this.pid && !this.exited) killGroup(this.pid, 'SIGKILL');
     for (const pid of this.kernelPids()) killGroup(pgidOf(pid) || pid, 'SIGKILL');
-    if (this.watchdog && this.watchdog.pid) {
-      try { process.kill(this.watchdog.pid, 'SIGKILL'); } catch { /* gone */ }
-    }
+    if (this.watchdog && this.watchdog.pid) killGroup(this.watchdog.pid, 'SIGKILL');
   }
 }
 
-async function killKernels(pids) {
+// killStragglers stops the process groups of every process whose command line
+// mentions needle (a directory unique to this run: the browser profile, the
+// kernel connection files, the notebook directory): SIGTERM, then SIGKILL
+// after graceMs. It returns the pids it found.
+export async function killStragglers(needle, graceMs = 3000) {
+  const pids = processesMentioning(needle);
+  await killKernels(pids, 'process(es) of this run', graceMs);
+  return pids;
+}
+
+async function killKernels(pids, what = 'kernel process(es)', graceMs = 5000) {
   const live = pids.filter(alive);
   if (live.length === 0) return;
   const groups = [...new Set(live.map((p) => pgidOf(p) || p))];
-  log(`stopping ${live.length} kernel process(es) left behind: pids ${live.join(', ')}`);
+  log(`stopping ${live.length} ${what} left behind: pids ${live.join(', ')}`);
   for (const g of groups) killGroup(g, 'SIGTERM');
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + graceMs;
   while (live.some(alive) && Date.now() < deadline) await sleep(100);
   for (const g of groups) killGroup(g, 'SIGKILL');
 }
