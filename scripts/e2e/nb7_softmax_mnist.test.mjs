@@ -158,15 +158,10 @@ test('the port notebook runs in Jupyter in Chromium and shows its results and th
   const consoleLog = path.join(outDir, 'browser-console.log');
   setLogFile(path.join(outDir, 'e2e.log'));
 
-  const tools = preflight();
-  log(`tools: ${tools.browserVersion} (${chromiumExe}), ${tools.jupyter} ${tools.version}, gonb ${tools.gonb}`);
-  if (!fs.existsSync(path.join(repo, notebookRel))) {
-    throw new Error(`e2e: ${notebookRel} not found in ${repo}: nothing to test`);
-  }
-
   let tmp, server, context, page;
   let cleaning = null;
   let interrupted = null;
+  let browserGone = false;
   const cleanup = () => {
     if (cleaning) return cleaning;
     cleaning = (async () => {
@@ -202,6 +197,12 @@ test('the port notebook runs in Jupyter in Chromium and shows its results and th
   let values = null;
   let fig = null;
   try {
+    const tools = preflight();
+    log(`tools: ${tools.browserVersion} (${chromiumExe}), ${tools.jupyter} ${tools.version}, gonb ${tools.gonb}`);
+    if (!fs.existsSync(path.join(repo, notebookRel))) {
+      throw new Error(`e2e: ${notebookRel} not found in ${repo}: nothing to test`);
+    }
+
     // 1. A temporary copy of the repository: Jupyter saves into the copy, never into the work tree.
     let t = Date.now();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nb7-e2e-'));
@@ -235,6 +236,7 @@ test('the port notebook runs in Jupyter in Chromium and shows its results and th
     }));
     mark('browser', t);
     log(`Chromium started in ${times.browser} s (profile ${profile})`);
+    context.on('close', () => { if (!cleaning) browserGone = true; });
     page = context.pages()[0] || await context.newPage();
     page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
@@ -361,7 +363,9 @@ test('the port notebook runs in Jupyter in Chromium and shows its results and th
     mark('screenshots', t);
     log(`screenshots: ${path.join(outDir, 'notebook.png')}, ${path.join(outDir, 'weights-figure.png')}`);
   } catch (err) {
-    const e = interrupted ? new Error(`interrupted by ${interrupted}`) : err;
+    let e = err;
+    if (interrupted) e = new Error(`interrupted by ${interrupted}`);
+    else if (browserGone && !err.serverDied) e = new Error(`Chromium exited unexpectedly during the test: ${err.message}`);
     failed = e;
     if (page && !server?.deathReason) {
       await page.locator('.output_error, .output_stderr').first().scrollIntoViewIfNeeded({ timeout: 2000 }).catch(() => {});
