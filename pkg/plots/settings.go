@@ -1,0 +1,219 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"math"
+	"strings"
+
+	"git.sr.ht/~sbinet/gg"
+	xdraw "golang.org/x/image/draw"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgeps"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// DefaultDPI is the resolution of raster output when Settings.DPI is zero.
+const DefaultDPI = 96
+
+// maxDots bounds the width and height of a raster figure in device pixels.
+const maxDots = 16384
+
+// Settings controls the output of a figure. A nil *Settings and the zero
+// value give the defaults documented per field; fields that a figure does not
+// use are ignored by it.
+type Settings struct {
+	// Format is the output format: "png" (the default when empty), "svg",
+	// "pdf", "eps", "jpg" (or "jpeg") or "tif" (or "tiff"). Case is ignored.
+	Format string
+
+	// Width and Height give the figure size (vg.Inch is 72 points). If both
+	// are zero the figure's default size is used; if one of them is zero it is
+	// chosen from the other with the figure's default aspect ratio.
+	Width, Height vg.Length
+
+	// DPI is the resolution of raster formats in dots per inch. If DPI is
+	// zero, DefaultDPI is used.
+	DPI int
+
+	// Title replaces the figure's default title. Text between a pair of $
+	// is set as LaTeX math (gonum's text.Latex handler), as in the default
+	// title of Weights; a title that the handler cannot parse is drawn as
+	// plain text.
+	Title string
+
+	// ColorMap is the colour map of Weights; the zero value is Greys, the
+	// original notebook's map.
+	ColorMap ColorMap
+
+	// ColorBar says whether Weights draws a colour bar; the zero value
+	// (ColorBarAuto) draws one for every map except Greys, whose figure
+	// mimics the original, which has none.
+	ColorBar ColorBar
+
+	// Columns is the number of panel columns of Weights and Digits. If
+	// Columns is zero, Weights uses 5 (the original's 2x5 grid for ten
+	// classes) and Digits uses min(5, number of digits).
+	Columns int
+}
+
+// ColorBar says whether a figure draws a colour bar.
+type ColorBar int
+
+const (
+	// ColorBarAuto lets the figure decide (see Settings.ColorBar).
+	ColorBarAuto ColorBar = iota
+	// ColorBarOn always draws the colour bar.
+	ColorBarOn
+	// ColorBarOff never draws the colour bar.
+	ColorBarOff
+)
+
+// settings is a validated copy of Settings with defaults filled in.
+type settings struct {
+	Settings
+	format string
+	dpi    int
+}
+
+// check validates s and fills in the defaults that do not depend on the
+// figure. defaultCols is the Columns default of the figure.
+func (s *Settings) check() (settings, error) {
+	var o settings
+	if s != nil {
+		o.Settings = *s
+	}
+	o.format = strings.ToLower(o.Format)
+	switch o.format {
+	case "":
+		o.format = "png"
+	case "png", "svg", "pdf", "eps", "tif", "tiff":
+	case "jpg", "jpeg":
+		o.format = "jpg"
+	default:
+		return o, fmt.Errorf("plots: Settings.Format %q is not one of png, svg, pdf, eps, jpg, tif", o.Format)
+	}
+	if o.format == "tiff" {
+		o.format = "tif"
+	}
+	for _, f := range []struct {
+		name string
+		v    vg.Length
+	}{{"Width", o.Width}, {"Height", o.Height}} {
+		if v := float64(f.v); math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			return o, fmt.Errorf("plots: Settings.%s is %v, want a finite length >= 0", f.name, v)
+		}
+	}
+	o.dpi = o.DPI
+	switch {
+	case o.dpi < 0:
+		return o, fmt.Errorf("plots: Settings.DPI is %d, want >= 0", o.DPI)
+	case o.dpi == 0:
+		o.dpi = DefaultDPI
+	}
+	if o.Columns < 0 {
+		return o, fmt.Errorf("plots: Settings.Columns is %d, want >= 0", o.Columns)
+	}
+	switch o.ColorMap {
+	case Greys, RdBu, Blues:
+	default:
+		return o, fmt.Errorf("plots: Settings.ColorMap %d is not a known colour map", int(o.ColorMap))
+	}
+	switch o.ColorBar {
+	case ColorBarAuto, ColorBarOn, ColorBarOff:
+	default:
+		return o, fmt.Errorf("plots: Settings.ColorBar %d is not a known mode", int(o.ColorBar))
+	}
+	return o, nil
+}
+
+// size returns the figure size for the default size defW x defH.
+func (o *settings) size(defW, defH vg.Length) (w, h vg.Length) {
+	w, h = o.Width, o.Height
+	switch {
+	case w == 0 && h == 0:
+		w, h = defW, defH
+	case w == 0:
+		w = h * defW / defH
+	case h == 0:
+		h = w * defH / defW
+	}
+	return w, h
+}
+
+// title returns the title of a figure whose default title is def.
+func (o *settings) title(def string) string {
+	if o.Title != "" {
+		return o.Title
+	}
+	return def
+}
+
+// figure is a canvas being drawn on and the writer that encodes it.
+type figure struct {
+	draw.Canvas
+	out vg.CanvasWriterTo
+}
+
+// newFigure returns an empty figure of size w x h in the output format of o.
+func (o *settings) newFigure(w, h vg.Length) (*figure, error) {
+	if w <= 0 || h <= 0 {
+		return nil, fmt.Errorf("plots: figure size %vx%v is empty", w, h)
+	}
+	var c vg.CanvasWriterTo
+	switch o.format {
+	case "png", "jpg", "tif":
+		dpi := float64(o.dpi)
+		wd, hd := math.Round(w.Dots(dpi)), math.Round(h.Dots(dpi))
+		if wd < 1 || hd < 1 || wd > maxDots || hd > maxDots {
+			return nil, fmt.Errorf("plots: figure of %vx%v at Settings.DPI %d is %vx%v pixels, want 1 to %d per side", w, h, o.dpi, wd, hd, maxDots)
+		}
+		img := image.NewRGBA(image.Rect(0, 0, int(wd), int(hd)))
+		// The context gg gives vgimg by default samples images bilinearly,
+		// which blurs a 28x28 image scaled up to a panel; nearest-neighbour
+		// keeps every source pixel a crisp square.
+		ctx := gg.NewContextForRGBA(img)
+		ctx.SetInterpolator(xdraw.NearestNeighbor)
+		ctx.SetLineCapButt()
+		ctx.InvertY()
+		vc := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(o.dpi))
+		switch o.format {
+		case "png":
+			c = vgimg.PngCanvas{Canvas: vc}
+		case "jpg":
+			c = vgimg.JpegCanvas{Canvas: vc}
+		default:
+			c = vgimg.TiffCanvas{Canvas: vc}
+		}
+	case "svg":
+		c = vgsvg.New(w, h)
+	case "pdf":
+		c = vgpdf.New(w, h)
+	case "eps":
+		c = vgeps.New(w, h)
+	}
+	return &figure{Canvas: draw.New(c), out: c}, nil
+}
+
+// writeTo encodes the figure to w.
+func (f *figure) writeTo(w io.Writer) error {
+	if w == nil {
+		return errors.New("plots: nil io.Writer")
+	}
+	_, err := f.out.WriteTo(w)
+	return err
+}
+
+// dpiOf returns the resolution of c if it is a raster canvas.
+func dpiOf(c draw.Canvas) (dpi float64, raster bool) {
+	if vc, ok := c.Canvas.(*vgimg.Canvas); ok {
+		return vc.DPI(), true
+	}
+	return 0, false
+}

@@ -1,0 +1,190 @@
+// Command genmodel fits the port's softmax model to MNIST and writes
+// model.json, the real data behind the package's README pictures and golden
+// images: the weights of the original notebook's protocol, its confusion
+// matrix and misclassified test digits, a training curve, a learning curve
+// and an L1 regularisation path. The plots tests read only model.json (and
+// MNIST for the digit images), so they do not depend on pkg/softmax.
+//
+// Run from pkg/plots (takes a minute or two on 2 cores):
+//
+//	go run ./testdata/genmodel > testdata/model.json
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"log"
+	"math"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/mlphys/softmax-mnist/pkg/mnist"
+	"github.com/mlphys/softmax-mnist/pkg/preprocess"
+	"github.com/mlphys/softmax-mnist/pkg/softmax"
+)
+
+// f6 is a float64 written with 6 significant digits.
+type f6 float64
+
+func (f f6) MarshalJSON() ([]byte, error) {
+	return []byte(strconv.FormatFloat(float64(f), 'g', 6, 64)), nil
+}
+
+type output struct {
+	Protocol      string          `json:"protocol"`
+	TestScore     f6              `json:"test_score"`
+	Sparsity      f6              `json:"sparsity"`
+	NIter         int             `json:"n_iter"`
+	Coef          [][]f6          `json:"coef"`
+	Confusion     [][]int         `json:"confusion"`
+	Misclassified []miss          `json:"misclassified"`
+	Training      training        `json:"training"`
+	Learning      []learningPoint `json:"learning"`
+	Path          []pathPoint     `json:"path"`
+}
+
+type miss struct {
+	Index int `json:"index"` // row of mnist.Load (OpenML order)
+	True  int `json:"true"`
+	Pred  int `json:"pred"`
+	P     f6  `json:"p"`
+}
+
+type training struct {
+	Note     string `json:"note"`
+	Iter     []int  `json:"iter"`
+	Loss     []f6   `json:"loss"`
+	Accuracy []f6   `json:"accuracy"`
+}
+
+type learningPoint struct {
+	Size  int  `json:"size"`
+	Test  []f6 `json:"test"`
+	Train []f6 `json:"train"`
+}
+
+type pathPoint struct {
+	C        f6 `json:"c"`
+	Accuracy f6 `json:"accuracy"`
+	Sparsity f6 `json:"sparsity"`
+}
+
+func main() {
+	t0 := time.Now()
+	all, err := mnist.Load(&mnist.Options{Offline: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The original: X = X[RandomState(0).permutation(70000)], then
+	// train_test_split(train_size=50000, test_size=10000), seeded here.
+	perm := preprocess.NewRandomState(0).Permutation(all.Len())
+	tr, te, err := preprocess.TrainTestSplit(all.Len(), 50000, 10000, preprocess.SplitSeed)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for i := range tr {
+		tr[i] = perm[tr[i]]
+	}
+	for i := range te {
+		te[i] = perm[te[i]]
+	}
+	train, test := all.Subset(tr), all.Subset(te)
+
+	data := func(s *mnist.Set, sc *preprocess.StandardScaler) softmax.Data {
+		return softmax.Pixels(s.Images, mnist.Pixels, sc.Mean, sc.Scale)
+	}
+	fit := func(s *mnist.Set, set *softmax.Settings) (*softmax.Model, *preprocess.StandardScaler) {
+		var sc preprocess.StandardScaler
+		sc.FitPixels(s.Images, mnist.Pixels)
+		m, err := softmax.Fit(data(s, &sc), s.Ints(), set)
+		if err != nil {
+			log.Fatal(err)
+		}
+		return m, &sc
+	}
+
+	var out output
+	out.Protocol = "sag, L2, C=1e5, tol=0.1, 50000/10000 split (shuffle seed 0, split seed 0)"
+	m, sc := fit(train, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 0.1})
+	xt, yt := data(test, sc), test.Ints()
+	out.TestScore = f6(m.Score(xt, yt))
+	out.Sparsity = f6(m.Sparsity())
+	out.NIter = m.NIter
+	k, d := m.Coef.Dims()
+	for i := range k {
+		row := make([]f6, d)
+		for j := range d {
+			row[j] = f6(m.Coef.At(i, j))
+		}
+		out.Coef = append(out.Coef, row)
+	}
+	out.Confusion = m.ConfusionMatrix(xt, yt)
+	pred := m.Predict(xt)
+	proba := m.PredictProba(xt)
+	for i, p := range pred {
+		if p != yt[i] && len(out.Misclassified) < 15 {
+			out.Misclassified = append(out.Misclassified, miss{Index: te[i], True: yt[i], Pred: p, P: f6(proba.At(i, p))})
+		}
+	}
+	log.Printf("protocol fit: %d epochs, test score %.4f, sparsity %.2f%% (%v)", m.NIter, m.Score(xt, yt), m.Sparsity(), time.Since(t0))
+
+	// Training curve: SAG on the first 10000 training rows, 12 epochs; the
+	// fit with MaxIter e is the first e epochs of the longer run (same seed),
+	// so refitting gives the test accuracy after each epoch.
+	small := train.Subset(seq(10000))
+	out.Training.Note = "sag, L2, C=1e5, first 10000 training rows, tol 0 (runs to MaxIter); test accuracy on the 10000 test rows"
+	const epochs = 12
+	full, scs := fit(small, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 1e-300, MaxIter: epochs,
+		Progress: func(p softmax.Progress) {
+			out.Training.Iter = append(out.Training.Iter, p.Iter)
+			out.Training.Loss = append(out.Training.Loss, f6(p.Loss))
+		}})
+	_ = full
+	for e := 1; e <= epochs; e++ {
+		me, _ := fit(small, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 1e-300, MaxIter: e})
+		out.Training.Accuracy = append(out.Training.Accuracy, f6(me.Score(data(test, scs), yt)))
+	}
+	log.Printf("training curve done (%v)", time.Since(t0))
+
+	// Learning curve: the protocol on random subsets of the training rows,
+	// three seeds per size.
+	for _, n := range []int{300, 1000, 3000, 10000, 30000, 50000} {
+		lp := learningPoint{Size: n}
+		for seed := range uint32(3) {
+			idx := preprocess.NewRandomState(seed).Permutation(train.Len())[:n]
+			sub := train.Subset(idx)
+			ms, scn := fit(sub, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 0.1, Seed: uint64(seed)})
+			lp.Test = append(lp.Test, f6(ms.Score(data(test, scn), yt)))
+			lp.Train = append(lp.Train, f6(ms.Score(data(sub, scn), sub.Ints())))
+		}
+		out.Learning = append(out.Learning, lp)
+		log.Printf("learning curve n=%d done (%v)", n, time.Since(t0))
+	}
+
+	// L1 path: scikit-learn's example setting (5000 training samples, saga,
+	// tol 0.1) over a range of C around its C = 50/5000.
+	five := train.Subset(seq(5000))
+	for _, c := range []float64{1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 0.3, 1} {
+		mc, scc := fit(five, &softmax.Settings{C: c, Penalty: softmax.L1, Solver: softmax.SAGA, Tol: 0.1})
+		out.Path = append(out.Path, pathPoint{C: f6(c), Accuracy: f6(mc.Score(data(test, scc), yt)), Sparsity: f6(mc.Sparsity())})
+		log.Printf("L1 C=%g: accuracy %.4f sparsity %.1f%% (%v)", c, mc.Score(data(test, scc), yt), mc.Sparsity(), time.Since(t0))
+	}
+
+	enc := json.NewEncoder(os.Stdout)
+	if err := enc.Encode(out); err != nil {
+		log.Fatal(err)
+	}
+	if math.IsNaN(float64(out.TestScore)) {
+		fmt.Fprintln(os.Stderr, "NaN score")
+		os.Exit(1)
+	}
+}
+
+func seq(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}

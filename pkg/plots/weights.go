@@ -1,0 +1,204 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"io"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// WeightsTitle is the default title of Weights, the original's suptitle.
+const WeightsTitle = "classification weights vector $w_j$ for digit class $j$"
+
+// errNilWriter is returned by every figure given a nil io.Writer.
+var errNilWriter = errors.New("plots: nil io.Writer")
+
+// Weights draws the weight vectors of a linear classifier on 28x28 images
+// as a grid of images, one panel per class with "Class i" under it and the
+// title WeightsTitle above, as the second cell of the original notebook.
+//
+// coef is K x 784: row i holds the weights of class i, pixels in row-major
+// order (for example softmax.Model.Coef). All panels share the symmetric
+// colour scale [-max|w|, +max|w|], so zero weights have the map's middle
+// colour (mid grey in Greys, near white in RdBu); if every weight is zero the
+// scale is [-1, 1].
+//
+// The figure uses s.ColorMap (Greys by default: -scale white, +scale black),
+// s.ColorBar, s.Columns (5 by default, so ten classes give the original's 2x5
+// grid) and s.Title. The default size is 9 x 4.5 inches, plus 0.7 inch of
+// width for the colour bar, at 96 dpi: 864 x 432 pixels without a bar.
+//
+// Weights returns an error, and writes nothing, if w is nil, coef is nil or
+// has no rows, does not have 784 columns, holds a NaN or an infinity, or s
+// is invalid.
+func Weights(w io.Writer, coef mat.Matrix, s *Settings) error {
+	if w == nil {
+		return errNilWriter
+	}
+	f, _, err := weightsFigure(coef, s)
+	if err != nil {
+		return err
+	}
+	return f.writeTo(w)
+}
+
+// weightsGeom records where weightsFigure drew things, for the tests.
+type weightsGeom struct {
+	panels []vg.Rectangle // image of class i
+	bar    vg.Rectangle   // colour bar, empty if none
+	scale  float64        // the colour scale is [-scale, scale]
+	ticks  []plot.Tick    // colour bar ticks
+}
+
+func weightsFigure(coef mat.Matrix, s *Settings) (*figure, *weightsGeom, error) {
+	o, err := s.check()
+	if err != nil {
+		return nil, nil, err
+	}
+	if coef == nil {
+		return nil, nil, errors.New("plots: coef is nil")
+	}
+	k, d := coef.Dims()
+	switch {
+	case k == 0:
+		return nil, nil, errors.New("plots: coef has no rows")
+	case d != Side*Side:
+		return nil, nil, fmt.Errorf("plots: coef has %d columns, want %d (%dx%d images)", d, Side*Side, Side, Side)
+	}
+	vals := make([]float64, k*d)
+	var scale float64
+	for i := range k {
+		for j := range d {
+			v := coef.At(i, j)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, nil, fmt.Errorf("plots: coef[%d][%d] is %v", i, j, v)
+			}
+			vals[i*d+j] = v
+			scale = math.Max(scale, math.Abs(v))
+		}
+	}
+	if scale == 0 {
+		scale = 1
+	}
+	cols := o.Columns
+	if cols == 0 {
+		cols = 5
+	}
+	cols = min(cols, k)
+	rows := (k + cols - 1) / cols
+	bar := o.ColorBar == ColorBarOn || (o.ColorBar == ColorBarAuto && o.ColorMap != Greys)
+
+	defW, defH := 9*vg.Inch, 4.5*vg.Inch
+	// Keep the default panels the size of the 2x5 grid's for other shapes.
+	defW = defW * vg.Length(cols) / 5
+	defH = defH * vg.Length(rows) / 2
+	if bar {
+		defW += 0.7 * vg.Inch
+	}
+	wd, ht := o.size(defW, defH)
+	f, err := o.newFigure(wd, ht)
+	if err != nil {
+		return nil, nil, err
+	}
+	cm := newColorMap(o.ColorMap, -scale, scale)
+	g := &weightsGeom{scale: scale}
+
+	const pad = 6
+	c := f.Canvas
+	title := o.title(WeightsTitle)
+	ts := titleStyle(title, titleSize)
+	ts.XAlign, ts.YAlign = draw.XCenter, draw.YTop
+	top := c.Max.Y - pad
+	if title != "" {
+		c.FillText(ts, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: top}, title)
+		top -= ts.Height(title) + 10
+	}
+
+	ls := textStyle(labelSize)
+	ls.XAlign, ls.YAlign = draw.XCenter, draw.YTop
+	labelH := ls.Height("Class 0") + 3
+
+	right := c.Max.X - pad
+	var tickStyle draw.TextStyle
+	if bar {
+		tickStyle = textStyle(tickSize)
+		tickStyle.YAlign = draw.YCenter
+		g.ticks = majorTicks(-scale, scale)
+		var tw vg.Length
+		for _, t := range g.ticks {
+			tw = max(tw, tickStyle.Width(t.Label))
+		}
+		right -= 12 + 12 + 4 + tw
+	}
+	grid := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+		Min: vg.Point{X: c.Min.X + pad, Y: c.Min.Y + pad},
+		Max: vg.Point{X: right, Y: top},
+	}}
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: 12, PadY: 10}
+	for i := range k {
+		tile := tiles.At(grid, i%cols, i/cols)
+		area := tile.Rectangle
+		area.Min.Y += labelH
+		r := fitSquares(c, area, Side, Side)
+		img := valuesImage(vals[i*d:(i+1)*d], Side, Side, cm)
+		c.DrawImage(r, forVector(c, img))
+		drawFrame(c, r)
+		c.FillText(ls, vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: r.Min.Y - 3}, fmt.Sprintf("Class %d", i))
+		g.panels = append(g.panels, r)
+	}
+
+	if bar {
+		first, last := g.panels[0], g.panels[(rows-1)*cols]
+		br := vg.Rectangle{
+			Min: vg.Point{X: right + 12, Y: last.Min.Y},
+			Max: vg.Point{X: right + 24, Y: first.Max.Y},
+		}
+		g.bar = drawColorBar(c, br, cm, g.ticks, tickStyle)
+	}
+	return f, g, nil
+}
+
+// majorTicks returns the labelled ticks of niceTicks on [lo, hi].
+func majorTicks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	for _, t := range (niceTicks{}).Ticks(lo, hi) {
+		if t.Label != "" {
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
+
+// drawColorBar draws a vertical colour bar of cm in r (snapped to device
+// pixels on raster canvases) with ticks and labels on its right and returns
+// the rectangle used.
+func drawColorBar(c draw.Canvas, r vg.Rectangle, cm *colorMap, ticks []plot.Tick, sty draw.TextStyle) vg.Rectangle {
+	// One column of the table, highest value at the top; drawn with nearest
+	// neighbour sampling, stretched to the height of r.
+	img := image.NewRGBA(image.Rect(0, 0, 1, lutSize))
+	for i := range lutSize {
+		img.SetRGBA(0, lutSize-1-i, cm.lut[i])
+	}
+	if dpi, raster := dpiOf(c); raster {
+		snap := func(l vg.Length) vg.Length {
+			return vg.Length(math.Round(l.Dots(dpi)) / dpi * vg.Inch.Points())
+		}
+		r.Min.X, r.Min.Y, r.Max.X, r.Max.Y = snap(r.Min.X), snap(r.Min.Y), snap(r.Max.X), snap(r.Max.Y)
+	}
+	c.DrawImage(r, forVector(c, img))
+	drawFrame(c, r)
+	c.SetLineStyle(draw.LineStyle{Color: color.Black, Width: 0.8})
+	for _, t := range ticks {
+		y := r.Min.Y + (r.Max.Y-r.Min.Y)*vg.Length((t.Value-cm.min)/(cm.max-cm.min))
+		c.StrokeLine2(draw.LineStyle{Color: color.Black, Width: 0.8}, r.Max.X, y, r.Max.X+3.5, y)
+		c.FillText(sty, vg.Point{X: r.Max.X + 5, Y: y}, t.Label)
+	}
+	return r
+}
