@@ -54,20 +54,20 @@ func LearningCurve(w io.Writer, pts []LearningPoint, s *Settings) error {
 	if w == nil {
 		return errNilWriter
 	}
-	f, err := learningFigure(pts, s)
+	f, _, err := learningFigure(pts, s)
 	if err != nil {
 		return err
 	}
 	return f.writeTo(w)
 }
 
-func learningFigure(pts []LearningPoint, s *Settings) (*figure, error) {
+func learningFigure(pts []LearningPoint, s *Settings) (*figure, *curveGeom, error) {
 	o, err := s.check()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(pts) == 0 {
-		return nil, errors.New("plots: pts is empty")
+		return nil, nil, errors.New("plots: pts is empty")
 	}
 	pts = slices.Clone(pts)
 	slices.SortStableFunc(pts, func(a, b LearningPoint) int { return a.Size - b.Size })
@@ -75,17 +75,17 @@ func learningFigure(pts []LearningPoint, s *Settings) (*figure, error) {
 	for i, pt := range pts {
 		switch {
 		case pt.Size <= 0:
-			return nil, fmt.Errorf("plots: pts has Size %d, want > 0", pt.Size)
+			return nil, nil, fmt.Errorf("plots: pts has Size %d, want > 0", pt.Size)
 		case i > 0 && pt.Size == pts[i-1].Size:
-			return nil, fmt.Errorf("plots: pts has Size %d twice", pt.Size)
+			return nil, nil, fmt.Errorf("plots: pts has Size %d twice", pt.Size)
 		case len(pt.Test) == 0:
-			return nil, fmt.Errorf("plots: pts with Size %d has no Test accuracy", pt.Size)
+			return nil, nil, fmt.Errorf("plots: pts with Size %d has no Test accuracy", pt.Size)
 		case (len(pt.Train) > 0) != withTrain:
-			return nil, fmt.Errorf("plots: pts with Size %d and %d differ in having Train accuracies", pts[0].Size, pt.Size)
+			return nil, nil, fmt.Errorf("plots: pts with Size %d and %d differ in having Train accuracies", pts[0].Size, pt.Size)
 		}
 		for _, a := range [][]float64{pt.Test, pt.Train} {
 			if err := checkFractions(a, fmt.Sprintf("pts with Size %d", pt.Size)); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
@@ -103,12 +103,7 @@ func learningFigure(pts []LearningPoint, s *Settings) (*figure, error) {
 		xys := make(plotter.XYs, len(pts))
 		errs := make(plotter.YErrors, len(pts))
 		for i, pt := range pts {
-			a := acc(pt)
-			m := stat.Mean(a, nil)
-			var sd float64
-			if len(a) > 1 {
-				sd = stat.StdDev(a, nil)
-			}
+			m, sd := meanStd(acc(pt))
 			xys[i] = plotter.XY{X: math.Log10(float64(pt.Size)), Y: m}
 			errs[i] = struct{ Low, High float64 }{sd, sd}
 		}
@@ -131,11 +126,11 @@ func learningFigure(pts []LearningPoint, s *Settings) (*figure, error) {
 		return nil
 	}
 	if err := add("test", blue, func(pt LearningPoint) []float64 { return pt.Test }); err != nil {
-		return nil, fmt.Errorf("plots: %w", err)
+		return nil, nil, fmt.Errorf("plots: %w", err)
 	}
 	if withTrain {
 		if err := add("train", orange, func(pt LearningPoint) []float64 { return pt.Train }); err != nil {
-			return nil, fmt.Errorf("plots: %w", err)
+			return nil, nil, fmt.Errorf("plots: %w", err)
 		}
 	}
 	padLog(p, float64(pts[0].Size), float64(pts[len(pts)-1].Size))
@@ -173,34 +168,34 @@ func TrainingCurve(w io.Writer, h History, s *Settings) error {
 	if w == nil {
 		return errNilWriter
 	}
-	f, err := trainingFigure(h, s)
+	f, _, err := trainingFigure(h, s)
 	if err != nil {
 		return err
 	}
 	return f.writeTo(w)
 }
 
-func trainingFigure(h History, s *Settings) (*figure, error) {
+func trainingFigure(h History, s *Settings) (*figure, *curveGeom, error) {
 	o, err := s.check()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	n := len(h.Loss)
 	switch {
 	case n == 0:
-		return nil, errors.New("plots: History.Loss is empty")
+		return nil, nil, errors.New("plots: History.Loss is empty")
 	case h.Iter != nil && len(h.Iter) != n:
-		return nil, fmt.Errorf("plots: History.Iter has %d entries, History.Loss %d", len(h.Iter), n)
+		return nil, nil, fmt.Errorf("plots: History.Iter has %d entries, History.Loss %d", len(h.Iter), n)
 	case h.Accuracy != nil && len(h.Accuracy) != n:
-		return nil, fmt.Errorf("plots: History.Accuracy has %d entries, History.Loss %d", len(h.Accuracy), n)
+		return nil, nil, fmt.Errorf("plots: History.Accuracy has %d entries, History.Loss %d", len(h.Accuracy), n)
 	}
 	for i, v := range h.Loss {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("plots: History.Loss[%d] is %v", i, v)
+			return nil, nil, fmt.Errorf("plots: History.Loss[%d] is %v", i, v)
 		}
 	}
 	if err := checkFractions(h.Accuracy, "History.Accuracy"); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	x := func(i int) float64 {
 		if h.Iter == nil {
@@ -238,7 +233,7 @@ func trainingFigure(h History, s *Settings) (*figure, error) {
 	p.X.Label.Text = xl
 	p.X.Tick.Marker = intTicks{}
 	if err := line(p, h.Loss, blue); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if h.Accuracy == nil {
 		return drawPlots(o, 6*vg.Inch, 3.5*vg.Inch, p)
@@ -248,7 +243,7 @@ func trainingFigure(h History, s *Settings) (*figure, error) {
 	q.X.Label.Text = xl
 	q.X.Tick.Marker = intTicks{}
 	if err := line(q, h.Accuracy, orange); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p.X.Label.Text = ""
 	shareX(p, q)
@@ -278,30 +273,30 @@ func RegularizationPath(w io.Writer, pts []PathPoint, s *Settings) error {
 	if w == nil {
 		return errNilWriter
 	}
-	f, err := pathFigure(pts, s)
+	f, _, err := pathFigure(pts, s)
 	if err != nil {
 		return err
 	}
 	return f.writeTo(w)
 }
 
-func pathFigure(pts []PathPoint, s *Settings) (*figure, error) {
+func pathFigure(pts []PathPoint, s *Settings) (*figure, *curveGeom, error) {
 	o, err := s.check()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(pts) == 0 {
-		return nil, errors.New("plots: pts is empty")
+		return nil, nil, errors.New("plots: pts is empty")
 	}
 	pts = slices.Clone(pts)
 	for i, pt := range pts {
 		switch {
 		case !(pt.C > 0) || math.IsInf(pt.C, 0):
-			return nil, fmt.Errorf("plots: pts[%d].C is %v, want a finite C > 0", i, pt.C)
+			return nil, nil, fmt.Errorf("plots: pts[%d].C is %v, want a finite C > 0", i, pt.C)
 		case math.IsNaN(pt.Accuracy) || pt.Accuracy < 0 || pt.Accuracy > 1:
-			return nil, fmt.Errorf("plots: pts[%d].Accuracy is %v, want a value in [0, 1]", i, pt.Accuracy)
+			return nil, nil, fmt.Errorf("plots: pts[%d].Accuracy is %v, want a value in [0, 1]", i, pt.Accuracy)
 		case math.IsNaN(pt.Sparsity) || pt.Sparsity < 0 || pt.Sparsity > 100:
-			return nil, fmt.Errorf("plots: pts[%d].Sparsity is %v, want a percentage in [0, 100]", i, pt.Sparsity)
+			return nil, nil, fmt.Errorf("plots: pts[%d].Sparsity is %v, want a percentage in [0, 100]", i, pt.Sparsity)
 		}
 	}
 	slices.SortStableFunc(pts, func(a, b PathPoint) int {
@@ -315,7 +310,7 @@ func pathFigure(pts []PathPoint, s *Settings) (*figure, error) {
 	})
 	for i := 1; i < len(pts); i++ {
 		if pts[i].C == pts[i-1].C {
-			return nil, fmt.Errorf("plots: pts has C %v twice", pts[i].C)
+			return nil, nil, fmt.Errorf("plots: pts has C %v twice", pts[i].C)
 		}
 	}
 	panel := func(title, ylabel string, col color.Color, y func(PathPoint) float64) (*plot.Plot, error) {
@@ -339,15 +334,25 @@ func pathFigure(pts []PathPoint, s *Settings) (*figure, error) {
 	}
 	p, err := panel(o.title(PathTitle), "test accuracy", blue, func(pt PathPoint) float64 { return pt.Accuracy })
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	q, err := panel("", "sparsity (% zero weights)", orange, func(pt PathPoint) float64 { return pt.Sparsity })
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	q.X.Label.Text = "C (inverse regularisation strength)"
 	shareX(p, q)
 	return drawPlots(o, 6*vg.Inch, 5.5*vg.Inch, p, q)
+}
+
+// meanStd returns the mean and the sample standard deviation (n-1) of a, and
+// 0 for the deviation of a single value.
+func meanStd(a []float64) (mean, sd float64) {
+	mean = stat.Mean(a, nil)
+	if len(a) > 1 {
+		sd = stat.StdDev(a, nil)
+	}
+	return mean, sd
 }
 
 // checkFractions checks that every value of a is in [0, 1].
@@ -391,14 +396,22 @@ func shareX(ps ...*plot.Plot) {
 	}
 }
 
+// curveGeom records the plots of a curve figure and the canvases they were
+// drawn on, for the tests.
+type curveGeom struct {
+	plots    []*plot.Plot
+	canvases []draw.Canvas
+}
+
 // drawPlots draws ps stacked vertically, aligned, on a new figure of the
 // default size defW x defH.
-func drawPlots(o settings, defW, defH vg.Length, ps ...*plot.Plot) (*figure, error) {
+func drawPlots(o settings, defW, defH vg.Length, ps ...*plot.Plot) (*figure, *curveGeom, error) {
 	wd, ht := o.size(defW, defH)
 	f, err := o.newFigure(wd, ht)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	g := &curveGeom{plots: ps}
 	dc := f.Canvas
 	// Leave a small margin so that the outermost tick labels are not cut.
 	dc.Min.X += 4
@@ -407,7 +420,8 @@ func drawPlots(o settings, defW, defH vg.Length, ps ...*plot.Plot) (*figure, err
 	dc.Max.Y -= 4
 	if len(ps) == 1 {
 		ps[0].Draw(dc)
-		return f, nil
+		g.canvases = []draw.Canvas{dc}
+		return f, g, nil
 	}
 	grid := make([][]*plot.Plot, len(ps))
 	for i, p := range ps {
@@ -416,6 +430,7 @@ func drawPlots(o settings, defW, defH vg.Length, ps ...*plot.Plot) (*figure, err
 	cs := plot.Align(grid, draw.Tiles{Rows: len(ps), Cols: 1, PadY: 10}, dc)
 	for i, p := range ps {
 		p.Draw(cs[i][0])
+		g.canvases = append(g.canvases, cs[i][0])
 	}
-	return f, nil
+	return f, g, nil
 }

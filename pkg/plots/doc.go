@@ -18,7 +18,7 @@
 // nearest-neighbour sampling: each pixel of the digit is a crisp square of the
 // same colour, with no interpolation blur and no seams. On raster outputs the
 // image is also snapped to whole device pixels, so every square has the same
-// size; on vector outputs (SVG, PDF, EPS) the embedded image is upscaled by a
+// size; on vector outputs (SVG, PDF) the embedded image is upscaled by a
 // whole factor first, so viewers that smooth images still show sharp squares.
 //
 // # Colours

@@ -13,7 +13,6 @@ import (
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgeps"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
@@ -30,7 +29,8 @@ const maxDots = 16384
 // use are ignored by it.
 type Settings struct {
 	// Format is the output format: "png" (the default when empty), "svg",
-	// "pdf", "eps", "jpg" (or "jpeg") or "tif" (or "tiff"). Case is ignored.
+	// "pdf", "jpg" (or "jpeg") or "tif" (or "tiff"). Case is ignored. (EPS
+	// is not offered: gonum's EPS canvas cannot draw images.)
 	Format string
 
 	// Width and Height give the figure size (vg.Inch is 72 points). If both
@@ -93,11 +93,11 @@ func (s *Settings) check() (settings, error) {
 	switch o.format {
 	case "":
 		o.format = "png"
-	case "png", "svg", "pdf", "eps", "tif", "tiff":
+	case "png", "svg", "pdf", "tif", "tiff":
 	case "jpg", "jpeg":
 		o.format = "jpg"
 	default:
-		return o, fmt.Errorf("plots: Settings.Format %q is not one of png, svg, pdf, eps, jpg, tif", o.Format)
+		return o, fmt.Errorf("plots: Settings.Format %q is not one of png, svg, pdf, jpg, tif", o.Format)
 	}
 	if o.format == "tiff" {
 		o.format = "tif"
@@ -166,7 +166,10 @@ func (o *settings) newFigure(w, h vg.Length) (*figure, error) {
 	if w <= 0 || h <= 0 {
 		return nil, fmt.Errorf("plots: figure size %vx%v is empty", w, h)
 	}
-	var c vg.CanvasWriterTo
+	var (
+		c  vg.CanvasWriterTo
+		vc vg.CanvasSizer // what is drawn on: c itself, or the *vgimg.Canvas inside it
+	)
 	switch o.format {
 	case "png", "jpg", "tif":
 		dpi := float64(o.dpi)
@@ -182,23 +185,25 @@ func (o *settings) newFigure(w, h vg.Length) (*figure, error) {
 		ctx.SetInterpolator(xdraw.NearestNeighbor)
 		ctx.SetLineCapButt()
 		ctx.InvertY()
-		vc := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(o.dpi))
+		ic := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(o.dpi))
+		vc = ic
 		switch o.format {
 		case "png":
-			c = vgimg.PngCanvas{Canvas: vc}
+			c = vgimg.PngCanvas{Canvas: ic}
 		case "jpg":
-			c = vgimg.JpegCanvas{Canvas: vc}
+			c = vgimg.JpegCanvas{Canvas: ic}
 		default:
-			c = vgimg.TiffCanvas{Canvas: vc}
+			c = vgimg.TiffCanvas{Canvas: ic}
 		}
 	case "svg":
 		c = vgsvg.New(w, h)
 	case "pdf":
 		c = vgpdf.New(w, h)
-	case "eps":
-		c = vgeps.New(w, h)
 	}
-	return &figure{Canvas: draw.New(c), out: c}, nil
+	if vc == nil {
+		vc = c
+	}
+	return &figure{Canvas: draw.New(vc), out: c}, nil
 }
 
 // writeTo encodes the figure to w.

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgpdf"
 )
 
 // Font sizes in points, after matplotlib's defaults (10 pt text, 12 pt titles).
@@ -141,10 +142,11 @@ func parseMath(txt string) []run {
 	return runs
 }
 
-// face returns the font face of r in the base font fnt.
-func (h mathText) face(r run, fnt font.Font) font.Face {
+// face returns the font face of r in the base font fnt; upright only drops
+// the italic style.
+func (h mathText) face(r run, fnt font.Font, upright bool) font.Face {
 	f := fnt
-	if r.italic {
+	if r.italic && !upright {
 		f.Style = stdfnt.StyleItalic
 	}
 	if r.shift != 0 {
@@ -170,7 +172,7 @@ func (h mathText) Lines(txt string) []string {
 // Box implements text.Handler.
 func (h mathText) Box(txt string, fnt font.Font) (width, height, depth vg.Length) {
 	for _, r := range parseMath(txt) {
-		f := h.face(r, fnt)
+		f := h.face(r, fnt, false)
 		width += f.Width(r.s)
 	}
 	e := h.Extents(fnt)
@@ -192,6 +194,12 @@ func (h mathText) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
 	sin, cos := math.Sincos(sty.Rotation)
 	pt.X, pt.Y = pt.Y*vg.Length(sin)+pt.X*vg.Length(cos), pt.Y*vg.Length(cos)-pt.X*vg.Length(sin)
 
+	// gonum's PDF canvas (v0.17.0) registers a font under its plain style
+	// but selects it with "I", so italic text fails when the PDF is
+	// written ("undefined font: liberationserif-italic I"): set math
+	// upright there.
+	_, upright := baseCanvas(c).(*vgpdf.Canvas)
+
 	lines := h.Lines(txt)
 	pt.Y += sty.Height(txt)*vg.Length(sty.YAlign) - h.Extents(sty.Font).Ascent
 	for i, line := range lines {
@@ -199,9 +207,23 @@ func (h mathText) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
 		x := pt.X + vg.Length(sty.XAlign)*w
 		y := pt.Y + vg.Length(len(lines)-i)*sty.Font.Size
 		for _, r := range parseMath(line) {
-			f := h.face(r, sty.Font)
+			f := h.face(r, sty.Font, upright)
 			c.FillString(f, vg.Point{X: x, Y: y + vg.Length(r.shift)*0.3*sty.Font.Size}, r.s)
 			x += f.Width(r.s)
+		}
+	}
+}
+
+// baseCanvas returns the canvas under the draw.Canvas wrappers of c.
+func baseCanvas(c vg.Canvas) vg.Canvas {
+	for {
+		switch dc := c.(type) {
+		case *draw.Canvas:
+			c = dc.Canvas
+		case draw.Canvas:
+			c = dc.Canvas
+		default:
+			return c
 		}
 	}
 }

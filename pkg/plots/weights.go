@@ -180,17 +180,22 @@ func majorTicks(lo, hi float64) []plot.Tick {
 // pixels on raster canvases) with ticks and labels on its right and returns
 // the rectangle used.
 func drawColorBar(c draw.Canvas, r vg.Rectangle, cm *colorMap, ticks []plot.Tick, sty draw.TextStyle) vg.Rectangle {
-	// One column of the table, highest value at the top; drawn with nearest
-	// neighbour sampling, stretched to the height of r.
-	img := image.NewRGBA(image.Rect(0, 0, 1, lutSize))
-	for i := range lutSize {
-		img.SetRGBA(0, lutSize-1-i, cm.lut[i])
-	}
+	// One column, highest value at the top: on a raster canvas one image
+	// pixel per device pixel, each the colour of the value at its centre,
+	// so the ends show the first and last colours of the map; on a vector
+	// canvas the 256 colours of the table.
+	rows := lutSize
 	if dpi, raster := dpiOf(c); raster {
 		snap := func(l vg.Length) vg.Length {
 			return vg.Length(math.Round(l.Dots(dpi)) / dpi * vg.Inch.Points())
 		}
 		r.Min.X, r.Min.Y, r.Max.X, r.Max.Y = snap(r.Min.X), snap(r.Min.Y), snap(r.Max.X), snap(r.Max.Y)
+		rows = max(1, int(math.Round((r.Max.Y - r.Min.Y).Dots(dpi))))
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 1, rows))
+	for y := range rows {
+		v := cm.max - (float64(y)+0.5)/float64(rows)*(cm.max-cm.min)
+		img.SetRGBA(0, y, cm.rgba(v))
 	}
 	c.DrawImage(r, forVector(c, img))
 	drawFrame(c, r)
