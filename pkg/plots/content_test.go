@@ -384,7 +384,9 @@ func TestWeightsSVG(t *testing.T) {
 		}
 	}
 
-	rdbu := render(t, func(w io.Writer) error { return Weights(w, loadModel(t).coef(), &Settings{Format: "svg", ColorMap: RdBu}) })
+	rdbu := render(t, func(w io.Writer) error {
+		return Weights(w, loadModel(t).coef(), &Settings{Format: "svg", ColorMap: RdBu})
+	})
 	if n := strings.Count(string(rdbu), "<image "); n != 11 {
 		t.Errorf("RdBu SVG has %d images, want 10 panels and a colour bar", n)
 	}

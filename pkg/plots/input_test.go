@@ -60,7 +60,9 @@ func TestBadInput(t *testing.T) {
 		{"learning NaN", func(w io.Writer) error {
 			return LearningCurve(w, []LearningPoint{{Size: 5, Test: []float64{0.5, math.NaN()}}}, nil)
 		}, "accuracy[1] is NaN"},
-		{"learning > 1", func(w io.Writer) error { return LearningCurve(w, []LearningPoint{{Size: 5, Test: []float64{1.5}}}, nil) }, "accuracy[0] is 1.5"},
+		{"learning > 1", func(w io.Writer) error {
+			return LearningCurve(w, []LearningPoint{{Size: 5, Test: []float64{1.5}}}, nil)
+		}, "accuracy[0] is 1.5"},
 		{"learning mixed train", func(w io.Writer) error {
 			return LearningCurve(w, []LearningPoint{{Size: 5, Test: []float64{0.5}, Train: []float64{0.6}}, {Size: 50, Test: []float64{0.7}}}, nil)
 		}, "differ in having Train"},
@@ -70,7 +72,9 @@ func TestBadInput(t *testing.T) {
 		{"training accuracy length", func(w io.Writer) error { return TrainingCurve(w, History{Loss: loss, Accuracy: []float64{1}}, nil) }, "History.Accuracy has 1 entries"},
 		{"training NaN loss", func(w io.Writer) error { return TrainingCurve(w, History{Loss: []float64{1, math.NaN()}}, nil) }, "History.Loss[1] is NaN"},
 		{"training Inf loss", func(w io.Writer) error { return TrainingCurve(w, History{Loss: []float64{math.Inf(1)}}, nil) }, "History.Loss[0] is +Inf"},
-		{"training accuracy < 0", func(w io.Writer) error { return TrainingCurve(w, History{Loss: loss, Accuracy: []float64{0.5, -0.1}}, nil) }, "History.Accuracy: accuracy[1] is -0.1"},
+		{"training accuracy < 0", func(w io.Writer) error {
+			return TrainingCurve(w, History{Loss: loss, Accuracy: []float64{0.5, -0.1}}, nil)
+		}, "History.Accuracy: accuracy[1] is -0.1"},
 
 		{"path empty", func(w io.Writer) error { return RegularizationPath(w, nil, nil) }, "pts is empty"},
 		{"path C 0", func(w io.Writer) error { return RegularizationPath(w, []PathPoint{{C: 0}}, nil) }, "pts[0].C is 0"},
@@ -83,7 +87,9 @@ func TestBadInput(t *testing.T) {
 		{"format", func(w io.Writer) error { return RegularizationPath(w, path, &Settings{Format: "gif"}) }, `Settings.Format "gif"`},
 		{"format eps", func(w io.Writer) error { return Weights(w, mat.NewDense(1, 784, nil), &Settings{Format: "eps"}) }, `Settings.Format "eps"`},
 		{"width", func(w io.Writer) error { return RegularizationPath(w, path, &Settings{Width: -1}) }, "Settings.Width is -1"},
-		{"height NaN", func(w io.Writer) error { return TrainingCurve(w, History{Loss: loss}, &Settings{Height: vg.Length(math.NaN())}) }, "Settings.Height is NaN"},
+		{"height NaN", func(w io.Writer) error {
+			return TrainingCurve(w, History{Loss: loss}, &Settings{Height: vg.Length(math.NaN())})
+		}, "Settings.Height is NaN"},
 		{"dpi", func(w io.Writer) error { return ConfusionMatrix(w, [][]int{{1}}, &Settings{DPI: -3}) }, "Settings.DPI is -3"},
 		{"dpi huge", func(w io.Writer) error { return Weights(w, mat.NewDense(1, 784, nil), &Settings{DPI: 100000}) }, "Settings.DPI 100000"},
 		{"columns", func(w io.Writer) error { return Digits(w, []Digit{{Pixels: pix}}, &Settings{Columns: -1}) }, "Settings.Columns is -1"},
@@ -113,10 +119,16 @@ func TestGoodEdgeInput(t *testing.T) {
 		{"all-zero weights", func(w io.Writer) error { return Weights(w, mat.NewDense(10, Side*Side, nil), nil) }},
 		{"one class", func(w io.Writer) error { return Weights(w, synthWeights(1, 1), &Settings{ColorMap: RdBu}) }},
 		{"one digit no caption", func(w io.Writer) error { return Digits(w, []Digit{{Pixels: make([]uint8, Side*Side)}}, nil) }},
-		{"one learning point, one run", func(w io.Writer) error { return LearningCurve(w, []LearningPoint{{Size: 10, Test: []float64{0.5}}}, nil) }},
-		{"one training entry", func(w io.Writer) error { return TrainingCurve(w, History{Loss: []float64{2}, Accuracy: []float64{0.1}}, nil) }},
+		{"one learning point, one run", func(w io.Writer) error {
+			return LearningCurve(w, []LearningPoint{{Size: 10, Test: []float64{0.5}}}, nil)
+		}},
+		{"one training entry", func(w io.Writer) error {
+			return TrainingCurve(w, History{Loss: []float64{2}, Accuracy: []float64{0.1}}, nil)
+		}},
 		{"constant loss", func(w io.Writer) error { return TrainingCurve(w, History{Loss: []float64{2, 2, 2}}, nil) }},
-		{"one path point", func(w io.Writer) error { return RegularizationPath(w, []PathPoint{{C: 1, Accuracy: 1, Sparsity: 0}}, nil) }},
+		{"one path point", func(w io.Writer) error {
+			return RegularizationPath(w, []PathPoint{{C: 1, Accuracy: 1, Sparsity: 0}}, nil)
+		}},
 		{"zero confusion", func(w io.Writer) error { return ConfusionMatrix(w, [][]int{{0, 0}, {0, 0}}, nil) }},
 	} {
 		var b bytes.Buffer
@@ -145,10 +157,10 @@ func TestFormatsAndSizes(t *testing.T) {
 		s    Settings
 		w, h int
 	}{
-		{Settings{}, 864, 432},                            // 9 x 4.5 in at 96 dpi
-		{Settings{DPI: 192}, 1728, 864},                   // twice the resolution
-		{Settings{Width: 4 * vg.Inch}, 384, 192},          // height from the default aspect
-		{Settings{Height: 3 * vg.Inch}, 576, 288},         // width from the default aspect
+		{Settings{}, 864, 432},                    // 9 x 4.5 in at 96 dpi
+		{Settings{DPI: 192}, 1728, 864},           // twice the resolution
+		{Settings{Width: 4 * vg.Inch}, 384, 192},  // height from the default aspect
+		{Settings{Height: 3 * vg.Inch}, 576, 288}, // width from the default aspect
 		{Settings{Width: 300, Height: 300, DPI: 72}, 300, 300},
 		{Settings{ColorMap: RdBu}, 931, 432}, // 0.7 in more for the colour bar
 	} {
