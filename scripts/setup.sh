@@ -26,6 +26,8 @@
 #   6. The Go build cache warmed (`go build ./...`): the first notebook cell is then fast.
 #
 # Safe to run as a normal user: it never uses sudo, and apt-get only runs as root.
+# Exit status: 0 ready; 1 a required step failed (the message says what to install);
+# 2 bad arguments; 3 set up, but an optional component (--e2e, --sklearn) is not ready.
 # Environment: CI=true makes apt-get and npm quieter; nothing else depends on it.
 set -euo pipefail
 
@@ -341,11 +343,15 @@ else
 fi
 
 # --- Optional: the browser test ----------------------------------------------------------
+# An optional component that cannot be readied is reported and makes the script exit 3 at the
+# end, after everything else was set up (scripts/test.sh then still runs the other stages).
+not_ready=()
 if [ "$want_e2e" = 1 ]; then
 	e2e_pkgs=()
 	[ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1 || e2e_pkgs+=(chromium)
 	jupyter notebook --version >/dev/null 2>&1 || e2e_pkgs+=(jupyter-notebook)
-	if [ -f scripts/e2e/package-lock.json ] && ! command -v npm >/dev/null 2>&1; then
+	lockfile=scripts/e2e/package-lock.json
+	if [ -f "$lockfile" ] && ! command -v npm >/dev/null 2>&1; then
 		e2e_pkgs+=(nodejs npm)
 	fi
 	if [ "${#e2e_pkgs[@]}" -gt 0 ]; then
@@ -353,27 +359,39 @@ if [ "$want_e2e" = 1 ]; then
 			apt_install "${e2e_pkgs[@]}"
 			hash -r
 		else
-			die "the browser test needs ${e2e_pkgs[*]}; as root on Debian: apt-get install -y ${e2e_pkgs[*]}"
+			not_ready+=("browser test: needs ${e2e_pkgs[*]}; as root on Debian: apt-get install -y ${e2e_pkgs[*]}")
 		fi
 	fi
-	chromium_bin=$(command -v chromium || echo /usr/bin/chromium)
-	note "Chromium" "$("$chromium_bin" --version 2>/dev/null | head -n1) ($chromium_bin)"
-	note "Notebook" "jupyter-notebook $(jupyter notebook --version 2>/dev/null | tail -n1)"
-	if [ -f scripts/e2e/package-lock.json ]; then
+	if chromium_bin=$(command -v chromium || ls /usr/bin/chromium 2>/dev/null); then
+		note "Chromium" "$("$chromium_bin" --version 2>/dev/null | head -n1) ($chromium_bin)"
+	fi
+	if jupyter notebook --version >/dev/null 2>&1; then
+		note "Notebook" "jupyter-notebook $(jupyter notebook --version 2>/dev/null | tail -n1)"
+	fi
+	if [ ! -f "$lockfile" ]; then
+		skipped+=("npm ci (no $lockfile yet)")
+	elif command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+		# The Node.js that the test's package.json asks for ("engines": {"node": ">=20"}).
+		need_node=$(sed -n 's/.*"node": *">= *\([0-9][0-9]*\).*/\1/p' scripts/e2e/package.json 2>/dev/null | head -n1)
+		have_node=$(node --version | sed 's/^v//')
+		if [ -n "$need_node" ] && [ "${have_node%%.*}" -lt "$need_node" ]; then
+			not_ready+=("browser test: Node.js >= $need_node needed, $(command -v node) is $have_node (Debian 12's nodejs is 18; install Node.js $need_node or newer, e.g. from NodeSource)")
+		fi
 		stamp=scripts/e2e/node_modules/.setup-lock.sha256
-		sum="$(sha256sum scripts/e2e/package-lock.json | cut -d' ' -f1) node $(node --version)"
+		sum="$(sha256sum "$lockfile" | cut -d' ' -f1) node $have_node"
 		if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
-			note "Node pkgs" "present (scripts/e2e/node_modules matches package-lock.json)"
+			note "Node pkgs" "present (scripts/e2e/node_modules matches $lockfile; node $have_node)"
 		else
-			say "npm ci in scripts/e2e"
+			say "npm ci in scripts/e2e (node $have_node)"
 			npm_q=()
 			[ "${CI:-}" = true ] && npm_q=(--no-audit --no-fund --loglevel=error)
-			(cd scripts/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci "${npm_q[@]}")
-			printf '%s\n' "$sum" >"$stamp"
-			note "Node pkgs" "installed (npm ci in scripts/e2e)"
+			if (cd scripts/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci "${npm_q[@]}"); then
+				printf '%s\n' "$sum" >"$stamp"
+				note "Node pkgs" "installed (npm ci in scripts/e2e; node $have_node)"
+			else
+				not_ready+=("browser test: npm ci in scripts/e2e failed")
+			fi
 		fi
-	else
-		skipped+=("npm ci (no scripts/e2e/package-lock.json yet)")
 	fi
 else
 	skipped+=("browser-test packages (pass --e2e)")
@@ -385,10 +403,12 @@ if [ "$want_sklearn" = 1 ]; then
 		if [ "$can_apt" = 1 ]; then
 			apt_install python3-sklearn
 		else
-			die "the reference scripts need scikit-learn for /usr/bin/python3; as root on Debian: apt-get install -y python3-sklearn"
+			not_ready+=("scikit-learn: the reference scripts need it for /usr/bin/python3; as root on Debian: apt-get install -y python3-sklearn")
 		fi
 	fi
-	note "sklearn" "$(/usr/bin/python3 -c 'import sklearn; print(sklearn.__version__)' 2>/dev/null) (/usr/bin/python3)"
+	if v=$(/usr/bin/python3 -c 'import sklearn; print(sklearn.__version__)' 2>/dev/null); then
+		note "sklearn" "$v (/usr/bin/python3)"
+	fi
 else
 	skipped+=("python3-sklearn (pass --sklearn)")
 fi
@@ -403,4 +423,11 @@ if [ "${#skipped[@]}" -gt 0 ]; then
 	echo "[setup] skipped:       ${joined%; }"
 fi
 [ -n "$path_hint" ] && echo "[setup] PATH:          $gobin is not on your PATH; $path_hint"
+if [ "${#not_ready[@]}" -gt 0 ]; then
+	for line in "${not_ready[@]}"; do
+		echo "[setup] NOT READY:     $line" >&2
+	done
+	echo "[setup] done in $((SECONDS - start)) s, but optional components are not ready (exit 3)"
+	exit 3
+fi
 echo "[setup] done in $((SECONDS - start)) s"
