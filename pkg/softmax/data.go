@@ -1,8 +1,11 @@
 package softmax
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
+	"runtime"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -121,27 +124,71 @@ func (p pixelData) design(check bool) (*design, error) {
 		ds.m[j] = mu / sc
 	}
 	ds.finish()
-	// Count first so that the index arrays are allocated once.
-	nnz := 0
-	for _, v := range p.pix {
-		if v != 0 {
-			nnz++
-		}
-	}
+	// Count, then fill, each in parallel over row blocks; zero 8-byte words
+	// are skipped whole.
 	ds.ptr = make([]int, n+1)
-	ds.col = make([]int32, 0, nnz)
-	ds.v8 = make([]uint8, 0, nnz)
+	const blocks = 16
+	threads := runtime.GOMAXPROCS(0)
+	parallel(blocks, threads, func(b int) {
+		for i := b * n / blocks; i < (b+1)*n/blocks; i++ {
+			ds.ptr[i+1] = countNonzero(p.pix[i*f : (i+1)*f])
+		}
+	})
 	for i := 0; i < n; i++ {
-		row := p.pix[i*f : (i+1)*f]
-		for j, v := range row {
-			if v != 0 {
-				ds.col = append(ds.col, int32(j))
-				ds.v8 = append(ds.v8, v)
+		ds.ptr[i+1] += ds.ptr[i]
+	}
+	nnz := ds.ptr[n]
+	ds.col = make([]int32, nnz)
+	ds.v8 = make([]uint8, nnz)
+	parallel(blocks, threads, func(b int) {
+		for i := b * n / blocks; i < (b+1)*n/blocks; i++ {
+			row := p.pix[i*f : (i+1)*f]
+			at := ds.ptr[i]
+			j := 0
+			for ; j+8 <= len(row); j += 8 {
+				if binary.LittleEndian.Uint64(row[j:]) == 0 {
+					continue
+				}
+				for t, v := range row[j : j+8] {
+					if v != 0 {
+						ds.col[at] = int32(j + t)
+						ds.v8[at] = v
+						at++
+					}
+				}
+			}
+			for ; j < len(row); j++ {
+				if v := row[j]; v != 0 {
+					ds.col[at] = int32(j)
+					ds.v8[at] = v
+					at++
+				}
 			}
 		}
-		ds.ptr[i+1] = len(ds.col)
-	}
+	})
 	return ds, nil
+}
+
+// countNonzero returns the number of nonzero bytes of row.
+func countNonzero(row []uint8) int {
+	c := 0
+	j := 0
+	for ; j+8 <= len(row); j += 8 {
+		w := binary.LittleEndian.Uint64(row[j:])
+		if w == 0 {
+			continue
+		}
+		// Set the high bit of every nonzero byte, then count them.
+		const lo7 = 0x7f7f7f7f7f7f7f7f
+		t := ((w & lo7) + lo7) | w
+		c += bits.OnesCount64(t & 0x8080808080808080)
+	}
+	for ; j < len(row); j++ {
+		if row[j] != 0 {
+			c++
+		}
+	}
+	return c
 }
 
 // design is a design matrix in compressed sparse row form with a folded

@@ -39,6 +39,9 @@ func newEvaluator(ds *design, y []int, k, threads int) *evaluator {
 	e.v = make([]float64, ds.d*k)
 	e.c = make([]float64, k)
 	e.parts = make([]evalPart, nChunks)
+	if nChunks < 2 {
+		panic("softmax: nChunks < 2")
+	}
 	for i := range e.parts {
 		e.parts[i].s = make([]float64, k)
 		e.parts[i].z = make([]float64, k)
@@ -75,13 +78,17 @@ func (e *evaluator) fold(w, b []float64) {
 // not nil it stores the gradient of that sum with respect to w in gw, and
 // if gb is not nil the gradient with respect to b in gb.
 func (e *evaluator) eval(w, b, gw, gb []float64, rows []int) float64 {
+	return e.evalChunks(w, b, gw, gb, rows, nChunks)
+}
+
+// evalChunks is eval with the rows cut into nc blocks.
+func (e *evaluator) evalChunks(w, b, gw, gb []float64, rows []int, nc int) float64 {
 	e.fold(w, b)
 	n := e.ds.n
 	if rows != nil {
 		n = len(rows)
 	}
 	grad := gw != nil || gb != nil
-	nc := nChunks
 	if n < nc {
 		nc = n
 	}
@@ -105,9 +112,14 @@ func (e *evaluator) eval(w, b, gw, gb []float64, rows []int) float64 {
 			clear(g)
 		}
 		clear(p.s)
-		if e.ds.v8 != nil {
+		switch {
+		case e.k == 10 && e.ds.v8 != nil:
+			p.ce = kernel10(e.ds.v8, e, rows, lo, hi, g, p.s)
+		case e.k == 10:
+			p.ce = kernel10(e.ds.v64, e, rows, lo, hi, g, p.s)
+		case e.ds.v8 != nil:
 			p.ce = kernel(e.ds.v8, e, rows, lo, hi, g, p.s, p.z)
-		} else {
+		default:
 			p.ce = kernel(e.ds.v64, e, rows, lo, hi, g, p.s, p.z)
 		}
 	}
@@ -198,6 +210,129 @@ func kernel[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g
 		}
 	}
 	return ce
+}
+
+// kernel10 is kernel for K = 10, with the per-row accumulators in
+// registers.
+func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g, s []float64) float64 {
+	ds := e.ds
+	v := e.v
+	if len(v) != ds.d*10 || (g != nil && len(g) != ds.d*10) {
+		panic("softmax: kernel10: bad weight length")
+	}
+	c := (*[10]float64)(e.c)
+	ptr, col := ds.ptr, ds.col
+	sum := (*[10]float64)(s)
+	var z [10]float64
+	ce := 0.0
+	for r := lo; r < hi; r++ {
+		i := r
+		if rows != nil {
+			i = rows[r]
+		}
+		a, b := ptr[i], ptr[i+1]
+		cols := col[a:b]
+		xs := vals[a:b]
+		xs = xs[:len(cols)]
+		z = *c
+		gemvRow(&z, v, cols, xs)
+		yi := e.y[i]
+		zy := z[yi]
+		ce += softmax10(&z) - zy
+		z[yi] -= 1
+		for kk, d := range z {
+			sum[kk] += d
+		}
+		if g == nil {
+			continue
+		}
+		gerRow(g, cols, xs, &z)
+	}
+	return ce
+}
+
+// gemvRow adds to z the sum over t of xs[t]*v[cols[t]*10 : +10]. The
+// assembly version does not check bounds: every cols[t] must be below
+// len(v)/10, which holds for a design's columns and a d*10 v.
+func gemvRow[T uint8 | float64](z *[10]float64, v []float64, cols []int32, xs []T) {
+	if len(cols) == 0 {
+		return
+	}
+	xs = xs[:len(cols)]
+	if useAsm {
+		switch x := any(xs).(type) {
+		case []uint8:
+			gemv10u8(&z[0], &v[0], 80, &cols[0], &x[0], len(cols))
+			return
+		case []float64:
+			gemv10f64(&z[0], &v[0], 80, &cols[0], &x[0], len(cols))
+			return
+		}
+	}
+	z0, z1, z2, z3, z4, z5, z6, z7, z8, z9 := z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9]
+	for t, j := range cols {
+		x := float64(xs[t])
+		vj := (*[10]float64)(v[int(j)*10 : int(j)*10+10])
+		z0 += x * vj[0]
+		z1 += x * vj[1]
+		z2 += x * vj[2]
+		z3 += x * vj[3]
+		z4 += x * vj[4]
+		z5 += x * vj[5]
+		z6 += x * vj[6]
+		z7 += x * vj[7]
+		z8 += x * vj[8]
+		z9 += x * vj[9]
+	}
+	*z = [10]float64{z0, z1, z2, z3, z4, z5, z6, z7, z8, z9}
+}
+
+// gerRow adds xs[t]*d to g[cols[t]*10 : +10] for every t. As for gemvRow,
+// every cols[t] must be below len(g)/10.
+func gerRow[T uint8 | float64](g []float64, cols []int32, xs []T, d *[10]float64) {
+	if len(cols) == 0 {
+		return
+	}
+	xs = xs[:len(cols)]
+	if useAsm {
+		switch x := any(xs).(type) {
+		case []uint8:
+			ger10u8(&g[0], 80, &cols[0], &x[0], len(cols), &d[0])
+			return
+		case []float64:
+			ger10f64(&g[0], 80, &cols[0], &x[0], len(cols), &d[0])
+			return
+		}
+	}
+	d0, d1, d2, d3, d4, d5, d6, d7, d8, d9 := d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9]
+	for t, j := range cols {
+		x := float64(xs[t])
+		gj := (*[10]float64)(g[int(j)*10 : int(j)*10+10])
+		gj[0] += x * d0
+		gj[1] += x * d1
+		gj[2] += x * d2
+		gj[3] += x * d3
+		gj[4] += x * d4
+		gj[5] += x * d5
+		gj[6] += x * d6
+		gj[7] += x * d7
+		gj[8] += x * d8
+		gj[9] += x * d9
+	}
+}
+
+// softmax10 is softmaxInPlace for 10 classes.
+func softmax10(z *[10]float64) float64 {
+	m := z[0]
+	for _, x := range z[1:] {
+		m = max(m, x)
+	}
+	e0, e1, e2, e3, e4 := math.Exp(z[0]-m), math.Exp(z[1]-m), math.Exp(z[2]-m), math.Exp(z[3]-m), math.Exp(z[4]-m)
+	e5, e6, e7, e8, e9 := math.Exp(z[5]-m), math.Exp(z[6]-m), math.Exp(z[7]-m), math.Exp(z[8]-m), math.Exp(z[9]-m)
+	sum := ((e0 + e1) + (e2 + e3)) + ((e4 + e5) + (e6 + e7)) + (e8 + e9)
+	inv := 1 / sum
+	*z = [10]float64{e0 * inv, e1 * inv, e2 * inv, e3 * inv, e4 * inv, e5 * inv, e6 * inv, e7 * inv, e8 * inv, e9 * inv}
+	return m + math.Log(sum)
 }
 
 // softmaxInPlace replaces z by softmax(z), subtracting the maximum first,

@@ -64,7 +64,9 @@ type sagSolver struct {
 	// wh_jk = w_jk + R_jk*ccum - m_j*acum_k, constant between accesses, so
 	// that the current stored weight is wh_jk - R_jk*ccum + m_j*acum_k;
 	// for an unsafe feature it holds the current stored weight.
-	wh, r  []float64 // d*K
+	// wr interleaves wh and R per feature, wh_j then R_j, so that the 2K
+	// values a step touches for feature j are contiguous.
+	wr     []float64 // d*2K
 	t      []float64 // K, sum of the gradient memory
 	b      []float64 // K intercepts
 	mem    []float64 // n*K gradient memory
@@ -86,6 +88,21 @@ type sagSolver struct {
 	z, delta []float64 // K scratch
 	vbuf     []float64 // standardised sparse values of the sample
 	ceSum    float64
+	sink     int // keeps touchRow's loads alive
+}
+
+// touchRow reads one value per cache line of row i of the design and the
+// row's gradient memory, to start loading them early.
+func touchRow[T uint8 | float64](ds *design, vals []T, i int) int {
+	lo, hi := ds.ptr[i], ds.ptr[i+1]
+	acc := 0
+	for p := lo; p < hi; p += 16 {
+		acc += int(ds.col[p])
+	}
+	for p := lo; p < hi; p += 64 {
+		acc += int(vals[p])
+	}
+	return acc
 }
 
 func fitSAG(p *problem) (*result, error) {
@@ -114,8 +131,7 @@ func newSAG(p *problem) *sagSolver {
 	} else {
 		s.eta = 1 / l
 	}
-	s.wh = make([]float64, d*k)
-	s.r = make([]float64, d*k)
+	s.wr = make([]float64, 2*d*k)
 	s.t = make([]float64, k)
 	s.b = make([]float64, k)
 	s.mem = make([]float64, n*k)
@@ -157,11 +173,20 @@ func newSAG(p *problem) *sagSolver {
 func runSAG[T uint8 | float64](s *sagSolver, vals []T) (*result, error) {
 	rng := newRand(s.cf.Seed)
 	prev := make([]float64, s.d*s.k)
+	w := make([]float64, s.d*s.k)
 	res := &result{}
 	for epoch := 0; epoch < s.cf.maxIter; epoch++ {
 		s.ceSum = 0
+		next := rng.IntN(s.n)
 		for it := 0; it < s.n; it++ {
-			sagStep(s, vals, rng.IntN(s.n))
+			i := next
+			if it+1 < s.n {
+				// Draw the next sample now and touch its row, so that its
+				// memory loads overlap with this step.
+				next = rng.IntN(s.n)
+				s.sink += touchRow(s.ds, vals, next)
+			}
+			sagStep(s, vals, i)
 			if s.wscale < 1e-9 {
 				s.sync()
 			}
@@ -171,7 +196,8 @@ func runSAG[T uint8 | float64](s *sagSolver, vals []T) (*result, error) {
 		if err := s.checkFinite(epoch + 1); err != nil {
 			return nil, err
 		}
-		rel, maxChange, maxW := relChange(s.wh, prev)
+		s.weights(w)
+		rel, maxChange, maxW := relChange(w, prev)
 		if s.cf.Progress != nil {
 			s.cf.Progress(Progress{
 				Solver: s.cf.Solver, Iter: epoch + 1,
@@ -184,22 +210,39 @@ func runSAG[T uint8 | float64](s *sagSolver, vals []T) (*result, error) {
 			break
 		}
 	}
-	res.w, res.b = s.wh, s.b
+	res.w, res.b = w, s.b
 	return res, nil
 }
 
 func (s *sagSolver) checkFinite(epoch int) error {
-	for _, x := range s.wh {
+	for _, x := range s.wr {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return fmt.Errorf("%w (%v epoch %d): scale the features", ErrDiverged, s.cf.Solver, epoch)
+			return errDiverged(s.cf.Solver, epoch)
 		}
 	}
 	for _, x := range s.b {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return fmt.Errorf("%w (%v epoch %d): scale the features", ErrDiverged, s.cf.Solver, epoch)
+			return errDiverged(s.cf.Solver, epoch)
 		}
 	}
 	return nil
+}
+
+// whj returns the K values wh of feature j.
+func (s *sagSolver) whj(j int) []float64 { return s.wr[2*j*s.k : 2*j*s.k+s.k] }
+
+// rj returns the K values R of feature j.
+func (s *sagSolver) rj(j int) []float64 { return s.wr[2*j*s.k+s.k : 2*j*s.k+2*s.k] }
+
+// weights copies the stored weights (current after sync) to w (d*K).
+func (s *sagSolver) weights(w []float64) {
+	for j := 0; j < s.d; j++ {
+		copy(w[j*s.k:j*s.k+s.k], s.whj(j))
+	}
+}
+
+func errDiverged(s Solver, epoch int) error {
+	return fmt.Errorf("%w (%v, epoch %d): scale the features or lower the step size", ErrDiverged, s, epoch)
 }
 
 func softThreshold(x, t float64) float64 {
@@ -238,7 +281,7 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 	} else {
 		for t, j32 := range cols {
 			j := int(j32)
-			wh := s.wh[j*k : j*k+k]
+			wh := s.whj(j)
 			wh = wh[:len(z)]
 			v := float64(xs[t]) * ds.inv[j]
 			vbuf[t] = v
@@ -249,7 +292,7 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 				continue
 			}
 			mv += ds.m[j] * v
-			r := s.r[j*k : j*k+k]
+			r := s.rj(j)
 			r = r[:len(z)]
 			for kk := range z {
 				z[kk] += v * (wh[kk] - r[kk]*ccum)
@@ -288,8 +331,8 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 		for t, j32 := range cols {
 			j := int(j32)
 			v := vbuf[t]
-			wh := s.wh[j*k : j*k+k]
-			r := s.r[j*k : j*k+k]
+			wh := s.whj(j)
+			r := s.rj(j)
 			wh = wh[:len(delta)]
 			r = r[:len(delta)]
 			f := (ccum - e) * v
@@ -336,8 +379,8 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 	for _, j32 := range s.unsafe {
 		j := int(j32)
 		m := ds.m[j]
-		w := s.wh[j*k : j*k+k]
-		r := s.r[j*k : j*k+k]
+		w := s.whj(j)
+		r := s.rj(j)
 		w = w[:len(s.a)]
 		r = r[:len(s.a)]
 		for kk, a := range s.a {
@@ -357,8 +400,8 @@ func (s *sagSolver) sync() {
 			continue
 		}
 		m := s.ds.m[j]
-		wh := s.wh[j*k : j*k+k]
-		r := s.r[j*k : j*k+k]
+		wh := s.whj(j)
+		r := s.rj(j)
 		for kk := range wh {
 			x := wh[kk] - r[kk]*s.ccum + m*s.acum[kk]
 			if s.prox {
@@ -367,8 +410,10 @@ func (s *sagSolver) sync() {
 			wh[kk] = x
 		}
 	}
-	for i := range s.wh {
-		s.wh[i] *= s.wscale
+	for j := 0; j < s.d; j++ {
+		for kk, x := range s.whj(j) {
+			s.wr[2*j*k+kk] = x * s.wscale
+		}
 	}
 	s.wscale = 1
 	s.ccum, s.pcum = 0, 0
@@ -381,8 +426,8 @@ func (s *sagSolver) sync() {
 		if m == 0 {
 			continue
 		}
-		w := s.wh[j*k : j*k+k]
-		r := s.r[j*k : j*k+k]
+		w := s.whj(j)
+		r := s.rj(j)
 		if s.isUnsafe[j] {
 			for kk := range w {
 				s.munsafe[kk] += m * w[kk]
@@ -397,14 +442,14 @@ func (s *sagSolver) sync() {
 }
 
 // predict10 is the prediction loop of sagStep for K = 10 without unsafe
-// features, with the accumulators in registers: z += v*(wh - ccum*r) over
-// the sample's features. It stores the standardised values in vbuf and
-// returns sum_j m_j v_j.
+// features: it stores in z the sum over the sample's features of
+// v*(wh - ccum*R), the standardised values v in vbuf, and returns
+// sum_j m_j v_j. The assembly version does not check bounds (the design's
+// columns are below d and wr has d*20 values).
 func predict10[T uint8 | float64](s *sagSolver, vals []T, cols []int32, xs []T, vbuf []float64, z *[10]float64) float64 {
 	ds := s.ds
 	c := s.ccum
 	mv := 0.0
-	var z0, z1, z2, z3, z4, z5, z6, z7, z8, z9 float64
 	inv, m := ds.inv, ds.m
 	vbuf = vbuf[:len(cols)]
 	xs = xs[:len(cols)]
@@ -413,8 +458,21 @@ func predict10[T uint8 | float64](s *sagSolver, vals []T, cols []int32, xs []T, 
 		v := float64(xs[t]) * inv[j]
 		vbuf[t] = v
 		mv += m[j] * v
-		w := (*[10]float64)(s.wh[j*10 : j*10+10])
-		r := (*[10]float64)(s.r[j*10 : j*10+10])
+	}
+	if len(cols) == 0 {
+		*z = [10]float64{}
+		return 0
+	}
+	if useAsm {
+		sagPredict10(&z[0], &s.wr[0], &cols[0], &vbuf[0], len(cols), c)
+		return mv
+	}
+	var z0, z1, z2, z3, z4, z5, z6, z7, z8, z9 float64
+	for t, j32 := range cols {
+		j := int(j32)
+		v := vbuf[t]
+		wr := (*[20]float64)(s.wr[j*20 : j*20+20])
+		w, r := (*[10]float64)(wr[:10]), (*[10]float64)(wr[10:])
 		z0 += v * (w[0] - c*r[0])
 		z1 += v * (w[1] - c*r[1])
 		z2 += v * (w[2] - c*r[2])
@@ -433,14 +491,21 @@ func predict10[T uint8 | float64](s *sagSolver, vals []T, cols []int32, xs []T, 
 // update10 is the update loop of sagStep for K = 10 without unsafe
 // features: wh += f*v*delta and R += v*delta.
 func update10(s *sagSolver, cols []int32, vbuf []float64, delta *[10]float64, f float64) {
+	if len(cols) == 0 {
+		return
+	}
+	if useAsm {
+		sagUpdate10(&s.wr[0], &cols[0], &vbuf[0], len(cols), f, &delta[0])
+		return
+	}
 	d0, d1, d2, d3, d4, d5, d6, d7, d8, d9 := delta[0], delta[1], delta[2], delta[3], delta[4], delta[5], delta[6], delta[7], delta[8], delta[9]
 	vbuf = vbuf[:len(cols)]
 	for t, j32 := range cols {
 		j := int(j32)
 		v := vbuf[t]
 		fv := f * v
-		w := (*[10]float64)(s.wh[j*10 : j*10+10])
-		r := (*[10]float64)(s.r[j*10 : j*10+10])
+		wr := (*[20]float64)(s.wr[j*20 : j*20+20])
+		w, r := (*[10]float64)(wr[:10]), (*[10]float64)(wr[10:])
 		w[0] += fv * d0
 		w[1] += fv * d1
 		w[2] += fv * d2

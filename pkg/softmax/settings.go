@@ -100,7 +100,7 @@ func ParseSolver(s string) (Solver, error) {
 // training images) in 3 epochs.
 const (
 	DefaultSGDEpochs       = 3
-	DefaultSGDBatchSize    = 500
+	DefaultSGDBatchSize    = 250
 	DefaultSGDLearningRate = 0.05
 	DefaultSGDMomentum     = 0.9
 )

@@ -85,6 +85,9 @@ type options struct {
 	python     string
 	sklearnPy  string
 	progress   bool
+	batchSize  int
+	lr         float64
+	momentum   float64
 	cpuProfile string
 	stderr     io.Writer
 	stdout     io.Writer
@@ -112,6 +115,9 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.python, "python", "/usr/bin/python3", "Python with scikit-learn, for -compare")
 	fs.StringVar(&o.sklearnPy, "sklearn-script", "", "path of sklearn_bench.py (default: next to this source)")
 	fs.BoolVar(&o.progress, "progress", false, "print per-epoch progress to stderr")
+	fs.IntVar(&o.batchSize, "batch-size", 0, "sgd mini-batch size (0: softmax.DefaultSGDBatchSize)")
+	fs.Float64Var(&o.lr, "learning-rate", 0, "sgd learning rate (0: softmax.DefaultSGDLearningRate)")
+	fs.Float64Var(&o.momentum, "momentum", 0, "sgd momentum (0: softmax.DefaultSGDMomentum)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the fit to this file")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -238,6 +244,7 @@ func bench(o *options) (*Result, error) {
 	s := &softmax.Settings{
 		Solver: o.solver, Penalty: o.penalty, C: o.c, L1Ratio: o.l1Ratio,
 		Tol: o.tol, MaxIter: o.maxIter, Seed: o.seed, Threads: o.threads,
+		BatchSize: o.batchSize, LearningRate: o.lr, Momentum: o.momentum,
 	}
 	if o.progress {
 		s.Progress = func(p softmax.Progress) {

@@ -1,0 +1,27 @@
+//go:build amd64 && !noasm
+
+package softmax
+
+import "golang.org/x/sys/cpu"
+
+// useAsm reports whether the AVX2+FMA kernels of simd_amd64.s are used.
+// Tests switch it off to check them against the pure Go versions.
+var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func gemv10u8(z *float64, v *float64, stride int, cols *int32, xs *uint8, n int)
+
+//go:noescape
+func gemv10f64(z *float64, v *float64, stride int, cols *int32, xs *float64, n int)
+
+//go:noescape
+func ger10u8(gw *float64, stride int, cols *int32, xs *uint8, n int, d *float64)
+
+//go:noescape
+func ger10f64(gw *float64, stride int, cols *int32, xs *float64, n int, d *float64)
+
+//go:noescape
+func sagPredict10(z *float64, wr *float64, cols *int32, vals *float64, n int, c float64)
+
+//go:noescape
+func sagUpdate10(wr *float64, cols *int32, vals *float64, n int, f float64, d *float64)

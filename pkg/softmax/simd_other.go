@@ -1,0 +1,30 @@
+//go:build !amd64 || noasm
+
+package softmax
+
+// useAsm is false: there are no assembly kernels on this platform.
+var useAsm = false
+
+func gemv10u8(z *float64, v *float64, stride int, cols *int32, xs *uint8, n int) {
+	panic("softmax: no assembly kernels")
+}
+
+func gemv10f64(z *float64, v *float64, stride int, cols *int32, xs *float64, n int) {
+	panic("softmax: no assembly kernels")
+}
+
+func ger10u8(gw *float64, stride int, cols *int32, xs *uint8, n int, d *float64) {
+	panic("softmax: no assembly kernels")
+}
+
+func ger10f64(gw *float64, stride int, cols *int32, xs *float64, n int, d *float64) {
+	panic("softmax: no assembly kernels")
+}
+
+func sagPredict10(z *float64, wr *float64, cols *int32, vals *float64, n int, c float64) {
+	panic("softmax: no assembly kernels")
+}
+
+func sagUpdate10(wr *float64, cols *int32, vals *float64, n int, f float64, d *float64) {
+	panic("softmax: no assembly kernels")
+}

@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""scikit-learn side of `go run ./scripts/bench -compare`.
+
+Runs the MNIST softmax notebook's protocol with scikit-learn and prints one
+JSON line with the same fields as the Go bench:
+
+    X, y = the 70000 images in OpenML mnist_784 order (read from the IDX .gz
+           files with gzip + numpy, not fetch_openml: no network)
+    permutation = check_random_state(0).permutation(70000); X, y = X[p], y[p]
+    train_test_split(X, y, train_size=..., test_size=..., random_state=split_seed)
+    StandardScaler fitted on the training rows
+    LogisticRegression(C, multi_class='multinomial', penalty, solver, tol,
+                       max_iter).fit; score on the test rows
+
+Run with Debian's Python, which has scikit-learn 1.2.1:
+
+    /usr/bin/python3 scripts/bench/sklearn_bench.py -data DIR -solver sag ...
+
+The Go bench passes the directory of the module-cache copy of the files.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import time
+import warnings
+
+import numpy as np
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    magic = int.from_bytes(data[0:4], "big")
+    if magic == 0x00000803:
+        n, r, c = (int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(3))
+        return np.frombuffer(data, dtype=np.uint8, offset=16).reshape(n, r * c)
+    if magic == 0x00000801:
+        n = int.from_bytes(data[4:8], "big")
+        return np.frombuffer(data, dtype=np.uint8, offset=8)[:n]
+    raise ValueError(f"{path}: bad IDX magic {magic:#x}")
+
+
+def load(data_dir):
+    names = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+    xtr, ytr, xte, yte = (read_idx(os.path.join(data_dir, n)) for n in names)
+    return np.concatenate([xtr, xte]), np.concatenate([ytr, yte]).astype(np.int64)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("-data", required=True)
+    p.add_argument("-solver", default="sag")
+    p.add_argument("-penalty", default="l2")
+    p.add_argument("-C", type=float, default=1e5)
+    p.add_argument("-l1-ratio", type=float, default=0.0)
+    p.add_argument("-tol", type=float, default=0.1)
+    p.add_argument("-max-iter", type=int, default=100)
+    p.add_argument("-train-size", type=int, default=50000)
+    p.add_argument("-test-size", type=int, default=10000)
+    p.add_argument("-split-seed", type=int, default=0)
+    p.add_argument("-objective", action="store_true")
+    a = p.parse_args()
+    if a.solver == "sgd":
+        sys.exit("sklearn_bench.py: scikit-learn's LogisticRegression has no sgd solver")
+
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.utils import check_random_state
+
+    t0 = time.perf_counter()
+    X, y = load(a.data)
+    permutation = check_random_state(0).permutation(X.shape[0])
+    X = X[permutation].astype(np.float64)
+    y = y[permutation]
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, train_size=a.train_size, test_size=a.test_size, random_state=a.split_seed)
+    scaler = StandardScaler()
+    X_train = scaler.fit_transform(X_train)
+    X_test = scaler.transform(X_test)
+    t1 = time.perf_counter()
+    penalty = None if a.penalty == "none" else a.penalty
+    clf = LogisticRegression(C=a.C, multi_class="multinomial", penalty=penalty,
+                             solver=a.solver, tol=a.tol, max_iter=a.max_iter,
+                             l1_ratio=a.l1_ratio if a.penalty == "elasticnet" else None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X_train, y_train)
+    t2 = time.perf_counter()
+    score = clf.score(X_test, y_test)
+    n_iter = int(np.max(clf.n_iter_))
+    res = {
+        "impl": "sklearn",
+        "solver": a.solver, "penalty": a.penalty, "C": a.C, "tol": a.tol,
+        "train_size": a.train_size,
+        "load_s": round(t1 - t0, 3), "fit_s": round(t2 - t1, 3),
+        "n_iter": n_iter,
+        "sparsity_pct": round(float(np.mean(clf.coef_ == 0) * 100), 4),
+        "test_score": float(score),
+        "first_perm": [int(v) for v in permutation[:5]],
+        "converged": bool(n_iter < a.max_iter),
+    }
+    if a.objective:
+        z = X_train @ clf.coef_.T + clf.intercept_
+        zmax = z.max(axis=1, keepdims=True)
+        lse = np.log(np.exp(z - zmax).sum(axis=1)) + zmax[:, 0]
+        ce = float(np.sum(lse - z[np.arange(len(y_train)), np.searchsorted(clf.classes_, y_train)]))
+        w = clf.coef_
+        if a.penalty == "l2":
+            obj = a.C * ce + 0.5 * float(np.sum(w * w))
+        elif a.penalty == "l1":
+            obj = a.C * ce + float(np.sum(np.abs(w)))
+        elif a.penalty == "elasticnet":
+            obj = a.C * ce + a.l1_ratio * float(np.sum(np.abs(w))) + 0.5 * (1 - a.l1_ratio) * float(np.sum(w * w))
+        else:
+            obj = ce
+        res["objective"] = obj
+    res["total_s"] = round(time.perf_counter() - t0, 3)
+    print(json.dumps(res))
+
+
+if __name__ == "__main__":
+    main()
