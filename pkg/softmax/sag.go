@@ -326,7 +326,7 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 	// if wh += (delta v^T)*ccum; SAGA's immediate correction subtracts
 	// e*delta*v.
 	if k == 10 && !s.prox {
-		update10(s, cols, vbuf, (*[10]float64)(delta), (ccum-e))
+		update10(s, cols, vbuf, (*[10]float64)(delta), (ccum - e))
 	} else {
 		for t, j32 := range cols {
 			j := int(j32)
