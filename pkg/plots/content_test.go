@@ -338,12 +338,15 @@ func TestWeightsSVG(t *testing.T) {
 			title = append(title, x)
 		}
 	}
-	var joined string
+	var runs []string
 	for _, x := range title {
-		joined += x.text
+		runs = append(runs, x.text)
+		if strings.TrimSpace(x.text) != x.text {
+			t.Errorf("title run %q has outer spaces, which SVG viewers drop", x.text)
+		}
 	}
-	if joined != "classification weights vector wj for digit class j" {
-		t.Errorf("title runs %q", joined)
+	if got := strings.Join(runs, "|"); got != "classification weights vector|w|j|for digit class|j" {
+		t.Errorf("title runs %q", got)
 	}
 	for _, x := range title {
 		switch x.text {
@@ -389,6 +392,38 @@ func TestWeightsSVG(t *testing.T) {
 	})
 	if n := strings.Count(string(rdbu), "<image "); n != 11 {
 		t.Errorf("RdBu SVG has %d images, want 10 panels and a colour bar", n)
+	}
+	checkSVGImageAspect(t, "weights RdBu", rdbu)
+	checkSVGImageAspect(t, "digits", render(t, func(w io.Writer) error { return Digits(w, synthDigits(), &Settings{Format: "svg"}) }))
+	checkSVGImageAspect(t, "confusion", render(t, func(w io.Writer) error {
+		return ConfusionMatrix(w, loadModel(t).Confusion, &Settings{Format: "svg", Width: 7 * vg.Inch, Height: 3 * vg.Inch})
+	}))
+}
+
+// checkSVGImageAspect checks that every image of an SVG has the aspect ratio
+// of its box: viewers keep an image's aspect ratio and would leave the rest
+// of the box empty.
+func checkSVGImageAspect(t *testing.T, name string, svg []byte) {
+	t.Helper()
+	re := regexp.MustCompile(`<image x="[^"]*" y="[^"]*" width="([^"]*)" height="([^"]*)" xlink:href="data:image/[a-z]+;base64,([^"]+)"`)
+	ms := re.FindAllSubmatch(svg, -1)
+	if len(ms) == 0 {
+		t.Errorf("%s: no images", name)
+	}
+	for _, m := range ms {
+		w, _ := strconv.ParseFloat(string(m[1]), 64)
+		h, _ := strconv.ParseFloat(string(m[2]), 64)
+		raw, err := base64.StdEncoding.DecodeString(string(m[3]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if box, img := w/h, float64(cfg.Width)/float64(cfg.Height); math.Abs(box/img-1) > 0.01 {
+			t.Errorf("%s: %dx%d image in a %.4gx%.4g box: aspect ratios differ", name, cfg.Width, cfg.Height, w, h)
+		}
 	}
 }
 

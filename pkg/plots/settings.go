@@ -83,7 +83,7 @@ type settings struct {
 }
 
 // check validates s and fills in the defaults that do not depend on the
-// figure. defaultCols is the Columns default of the figure.
+// figure (format and resolution).
 func (s *Settings) check() (settings, error) {
 	var o settings
 	if s != nil {

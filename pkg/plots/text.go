@@ -208,7 +208,16 @@ func (h mathText) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
 		y := pt.Y + vg.Length(len(lines)-i)*sty.Font.Size
 		for _, r := range parseMath(line) {
 			f := h.face(r, sty.Font, upright)
-			c.FillString(f, vg.Point{X: x, Y: y + vg.Length(r.shift)*0.3*sty.Font.Size}, r.s)
+			// Draw each run without its outer spaces, moved by the
+			// width of the leading ones: SVG viewers drop leading and
+			// trailing spaces of a text element, which would shift the
+			// next run.
+			body := strings.TrimLeft(r.s, " ")
+			lead := f.Width(r.s[:len(r.s)-len(body)])
+			body = strings.TrimRight(body, " ")
+			if body != "" {
+				c.FillString(f, vg.Point{X: x + lead, Y: y + vg.Length(r.shift)*0.3*sty.Font.Size}, body)
+			}
 			x += f.Width(r.s)
 		}
 	}

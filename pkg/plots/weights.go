@@ -192,12 +192,26 @@ func drawColorBar(c draw.Canvas, r vg.Rectangle, cm *colorMap, ticks []plot.Tick
 		r.Min.X, r.Min.Y, r.Max.X, r.Max.Y = snap(r.Min.X), snap(r.Min.Y), snap(r.Max.X), snap(r.Max.Y)
 		rows = max(1, int(math.Round((r.Max.Y - r.Min.Y).Dots(dpi))))
 	}
-	img := image.NewRGBA(image.Rect(0, 0, 1, rows))
+	// On a vector canvas the image has 1024 rows and the aspect ratio of
+	// the bar, which is narrowed to match it exactly: SVG viewers keep an
+	// image's aspect ratio inside its box (gonum's <image> has the default
+	// preserveAspectRatio), so a one-pixel-wide column would be drawn as a
+	// thin line in the middle of the bar.
+	cols := 1
+	if _, raster := dpiOf(c); !raster {
+		rows = 1024
+		h := r.Max.Y - r.Min.Y
+		cols = max(1, int(math.Round(float64((r.Max.X-r.Min.X)/h)*float64(rows))))
+		r.Max.X = r.Min.X + h*vg.Length(cols)/vg.Length(rows)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, cols, rows))
 	for y := range rows {
 		v := cm.max - (float64(y)+0.5)/float64(rows)*(cm.max-cm.min)
-		img.SetRGBA(0, y, cm.rgba(v))
+		for x := range cols {
+			img.SetRGBA(x, y, cm.rgba(v))
+		}
 	}
-	c.DrawImage(r, forVector(c, img))
+	c.DrawImage(r, img)
 	drawFrame(c, r)
 	c.SetLineStyle(draw.LineStyle{Color: color.Black, Width: 0.8})
 	for _, t := range ticks {
