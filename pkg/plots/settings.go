@@ -43,9 +43,9 @@ type Settings struct {
 	DPI int
 
 	// Title replaces the figure's default title. Text between a pair of $
-	// is set as LaTeX math (gonum's text.Latex handler), as in the default
-	// title of Weights; a title that the handler cannot parse is drawn as
-	// plain text.
+	// is set as simple inline math, as in WeightsTitle: letters italic, x_j
+	// and x_{ij} subscripts, x^2 superscripts; a title with an odd number
+	// of $ or an unclosed brace is drawn as plain text.
 	Title string
 
 	// ColorMap is the colour map of Weights; the zero value is Greys, the
