@@ -123,6 +123,16 @@ for nb in "${notebooks[@]}"; do
 		failed=1
 		continue
 	fi
+	# GoNB v0.11.4 reports an empty pygments_lexer, which makes nbconvert
+	# highlight the Go code as Python: name the Go lexer in the executed notebook.
+	"$py" - "$out/$name.ipynb" <<'EOF'
+import sys, nbformat
+nb = nbformat.read(sys.argv[1], as_version=4)
+info = nb.metadata.setdefault("language_info", {})
+if info.get("name", "go") == "go" and not info.get("pygments_lexer"):
+    info.update(name="go", pygments_lexer="go", codemirror_mode="go")
+    nbformat.write(nb, sys.argv[1])
+EOF
 	jupyter nbconvert --to html --output-dir "$out" "$out/$name.ipynb" >>"$log" 2>&1 ||
 		echo "warning: HTML export of $name failed, see $log"
 	status=ok
