@@ -30,8 +30,14 @@ timeout=${NB_TIMEOUT:-600}
 out=${NB_OUT:-build/notebooks}
 py=/usr/bin/python3 # Debian's Python, the one jupyter runs on
 export PYDEVD_DISABLE_FILE_VALIDATION=1 # quiets a debugger warning of ipykernel
+# Go, and Go's bin directory (gonb, goimports, which the kernel needs) on PATH.
+if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
+	export PATH="/usr/local/go/bin:$PATH"
+fi
 if command -v go >/dev/null; then
-	export PATH="$(go env GOPATH)/bin:$PATH" # gonb and goimports
+	gobin=$(go env GOBIN)
+	[[ -n $gobin ]] || gobin="$(go env GOPATH | cut -d: -f1)/bin"
+	export PATH="$gobin:$PATH"
 fi
 
 # since prints the seconds elapsed since $1 (an $EPOCHREALTIME).
@@ -69,12 +75,11 @@ need=$(missing)
 if [[ -n $need ]]; then
 	echo "run-notebooks: missing: $need- setting up"
 	if [[ -f scripts/setup.sh ]]; then
-		bash scripts/setup.sh
+		bash scripts/setup.sh || echo "run-notebooks: scripts/setup.sh exited with $?"
 	elif command -v go >/dev/null; then
-		bin="$(go env GOPATH)/bin"
-		mkdir -p "$bin"
-		go build -o "$bin/gonb" github.com/janpfeifer/gonb
-		go build -o "$bin/goimports" golang.org/x/tools/cmd/goimports
+		mkdir -p "$gobin"
+		go build -o "$gobin/gonb" github.com/janpfeifer/gonb
+		go build -o "$gobin/goimports" golang.org/x/tools/cmd/goimports
 		gonb --install --force_deps >/dev/null 2>&1 || true
 	fi
 	need=$(missing)
@@ -117,7 +122,7 @@ for nb in "${notebooks[@]}"; do
 		--output-dir "$out" --output "$name" "$nb" >"$log" 2>&1 || rc=$?
 	secs=$(since "$start")
 	if [[ $rc -ne 0 || ! -f $out/$name.ipynb ]]; then
-		echo "FAILED $nb: nbconvert exited with $rc (timeout ${timeout}s per cell); last lines of $log:"
+		echo "FAILED $nb: nbconvert exited with $rc (a cell over ${timeout}s, or the kernel died); end of $log:"
 		grep -v '^[IWE][0-9]\{4\} ' "$log" | tail -n 15 | sed 's/^/    | /'
 		summary+=("$(printf 'FAILED  %-28s %6s s  (nbconvert, see %s)' "$name" "$secs" "$log")")
 		failed=1
