@@ -1,7 +1,7 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Check notebooks executed by scripts/run-notebooks.sh.
 
-Usage: /usr/bin/python3 scripts/check-notebooks.py EXECUTED.ipynb...
+Usage: python3 scripts/check-notebooks.py EXECUTED.ipynb...
 
 For every executed notebook it checks that
   - every code cell ran (it has an execution count),

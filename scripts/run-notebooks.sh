@@ -28,7 +28,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 timeout=${NB_TIMEOUT:-600}
 out=${NB_OUT:-build/notebooks}
-py=/usr/bin/python3 # Debian's Python, the one jupyter runs on
+# shellcheck source=lib/jupyter.sh
+. scripts/lib/jupyter.sh
 export PYDEVD_DISABLE_FILE_VALIDATION=1 # quiets a debugger warning of ipykernel
 # Go, and Go's bin directory (gonb, goimports, which the kernel needs) on PATH.
 if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
@@ -53,7 +54,13 @@ missing() {
 	command -v go >/dev/null || echo -n "go "
 	command -v gonb >/dev/null || echo -n "gonb "
 	command -v goimports >/dev/null || echo -n "goimports "
-	# One Python start-up checks nbconvert, nbclient and the gonb kernel spec.
+	# One Python start-up checks nbconvert, nbclient and the gonb kernel spec,
+	# with the interpreter that the `jupyter` command runs on.
+	local py
+	py=$(jupyter_python 2>/dev/null) || {
+		echo -n "jupyter "
+		return
+	}
 	"$py" - 2>/dev/null <<'EOF' || echo -n "jupyter-nbconvert "
 import shutil, sys
 try:
@@ -74,17 +81,11 @@ EOF
 need=$(missing)
 if [[ -n $need ]]; then
 	echo "run-notebooks: missing: $need- setting up"
-	if [[ -f scripts/setup.sh ]]; then
-		bash scripts/setup.sh || echo "run-notebooks: scripts/setup.sh exited with $?"
-	elif command -v go >/dev/null; then
-		mkdir -p "$gobin"
-		go build -o "$gobin/gonb" github.com/janpfeifer/gonb
-		go build -o "$gobin/goimports" golang.org/x/tools/cmd/goimports
-		gonb --install --force_deps >/dev/null 2>&1 || true
-	fi
+	bash scripts/setup.sh || echo "run-notebooks: scripts/setup.sh exited with $?"
 	need=$(missing)
 	[[ -z $need ]] || die "still missing after setup: $need(jupyter: apt-get install jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel)"
 fi
+py=$(jupyter_python)
 
 # The notebooks to run.
 notebooks=()

@@ -156,29 +156,8 @@ case ":$PATH:" in
 esac
 
 # --- 2. Jupyter -------------------------------------------------------------------------
-# jupyter_python prints the interpreter that the `jupyter` command runs with.
-jupyter_python() {
-	local j line
-	j=$(command -v jupyter 2>/dev/null) || return 1
-	IFS= read -r line <"$j" || return 1
-	case "$line" in
-	'#!'*) ;;
-	*) return 1 ;;
-	esac
-	line=${line#\#!}
-	line=${line# }
-	# "#!/usr/bin/env python3" names the interpreter second.
-	local -a words
-	read -r -a words <<<"$line"
-	set -- "${words[@]}"
-	if [ "$(basename "$1")" = env ]; then
-		shift
-		[ "${1:-}" = -S ] && shift
-		command -v "$1"
-	else
-		printf '%s\n' "$1"
-	fi
-}
+# shellcheck source=lib/jupyter.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/jupyter.sh"
 # jupyter_ok prints the versions of the four Python packages and succeeds when the
 # interpreter of `jupyter` imports them all and `jupyter nbconvert` runs.
 jupyter_ok() {
