@@ -211,14 +211,24 @@ func TestKernelsAsmMatchGo(t *testing.T) {
 		if math.Abs(la-lg) > 1e-12*math.Abs(lg) || maxRelDiff(ga, gg) > 1e-12 || maxRelDiff(ba, bg) > 1e-12 {
 			t.Errorf("asm and Go kernels differ: loss %v vs %v, grad %g, intercept %g", la, lg, maxRelDiff(ga, gg), maxRelDiff(ba, bg))
 		}
-		fit := func(asm bool) *Model {
-			defer func(old bool) { useAsm = old }(useAsm)
-			useAsm = asm
-			return mustFit(t, x, y, &Settings{Solver: SAG, MaxIter: 4, Tol: 1e-300, Seed: 3})
-		}
-		ma, mg := fit(true), fit(false)
-		if diff := maxRelDiff(flat(ma.Coef), flat(mg.Coef)); diff > 1e-10 {
-			t.Errorf("SAG with asm and Go kernels: coef rel diff %g", diff)
+		for _, s := range []*Settings{
+			{Solver: SAG, MaxIter: 4, Tol: 1e-300, Seed: 3},
+			{Solver: SAGA, Penalty: L1, C: 0.5, MaxIter: 4, Tol: 1e-300, Seed: 3},
+			{Solver: SGD, MaxIter: 2, BatchSize: 7},
+			{Solver: LBFGS, MaxIter: 10},
+		} {
+			fit := func(asm bool) *Model {
+				defer func(old bool) { useAsm = old }(useAsm)
+				useAsm = asm
+				return mustFit(t, x, y, s)
+			}
+			ma, mg := fit(true), fit(false)
+			if diff := maxRelDiff(flat(ma.Coef), flat(mg.Coef)); diff > 1e-10 {
+				t.Errorf("%v/%v with asm and Go kernels: coef rel diff %g", s.Solver, s.Penalty, diff)
+			}
+			if ma.Sparsity() != mg.Sparsity() {
+				t.Errorf("%v/%v: sparsity %v (asm) vs %v (Go)", s.Solver, s.Penalty, ma.Sparsity(), mg.Sparsity())
+			}
 		}
 	}
 }

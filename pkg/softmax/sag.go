@@ -276,9 +276,17 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 	ccum := s.ccum
 	acum := s.acum[:k]
 	_ = acum[len(z)-1]
-	if k == 10 && !s.prox {
+	switch {
+	case k == 10 && !s.prox:
 		mv = predict10(s, vals, cols, xs, vbuf, (*[10]float64)(z))
-	} else {
+	case k == 10 && useAsm && len(cols) > 0:
+		// With an L1 term every feature of a sample is unsafe: wh holds
+		// the current weights.
+		for t, j32 := range cols {
+			vbuf[t] = float64(xs[t]) * ds.inv[j32]
+		}
+		gemv10f64(&z[0], &s.wr[0], 160, &cols[0], &vbuf[0], len(cols))
+	default:
 		for t, j32 := range cols {
 			j := int(j32)
 			wh := s.whj(j)
@@ -325,9 +333,13 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 	// R += delta v^T keeps the current weights of safe features unchanged
 	// if wh += (delta v^T)*ccum; SAGA's immediate correction subtracts
 	// e*delta*v.
-	if k == 10 && !s.prox {
+	switch {
+	case k == 10 && !s.prox:
 		update10(s, cols, vbuf, (*[10]float64)(delta), (ccum - e))
-	} else {
+	case k == 10 && useAsm && len(cols) > 0:
+		// Every feature of the sample is unsafe (see above).
+		sagUpdate10(&s.wr[0], &cols[0], &vbuf[0], len(cols), -e, &delta[0])
+	default:
 		for t, j32 := range cols {
 			j := int(j32)
 			v := vbuf[t]
@@ -376,6 +388,10 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 	pstep := s.eta * s.beta / s.wscale
 	s.pcum += pstep
 	clear(s.munsafe)
+	if k == 10 && useAsm && len(s.unsafe) > 0 {
+		proxStep10(&s.wr[0], &ds.m[0], &s.unsafe[0], len(s.unsafe), c, pstep, &s.a[0], &s.munsafe[0])
+		return
+	}
 	for _, j32 := range s.unsafe {
 		j := int(j32)
 		m := ds.m[j]

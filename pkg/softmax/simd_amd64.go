@@ -25,3 +25,6 @@ func sagPredict10(z *float64, wr *float64, cols *int32, vals *float64, n int, c 
 
 //go:noescape
 func sagUpdate10(wr *float64, cols *int32, vals *float64, n int, f float64, d *float64)
+
+//go:noescape
+func proxStep10(wr *float64, m *float64, feats *int32, n int, c, p float64, a *float64, acc *float64)

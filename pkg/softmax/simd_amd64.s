@@ -319,3 +319,66 @@ uloop:
 udone:
 	VZEROUPPER
 	RET
+
+// func proxStep10(wr *float64, m *float64, feats *int32, n int, c, p float64, a *float64, acc *float64)
+// For j = feats[t]: w = wr[j*20 : +10], r = wr[j*20+10 : +10],
+// w <- soft(w - c*r + m[j]*a, p), acc[0:10] += m[j]*w.
+// soft(x, p) = x - max(-p, min(x, p)).
+TEXT ·proxStep10(SB), NOSPLIT, $0-64
+	MOVQ wr+0(FP), DI
+	MOVQ m+8(FP), SI
+	MOVQ feats+16(FP), DX
+	MOVQ n+24(FP), CX
+	VBROADCASTSD c+32(FP), Y13
+	VBROADCASTSD p+40(FP), Y14
+	VXORPD Y12, Y12, Y12
+	VSUBPD Y14, Y12, Y12 // -p
+	MOVQ a+48(FP), AX
+	VMOVUPD (AX), Y0
+	VMOVUPD 32(AX), Y1
+	VMOVUPD 64(AX), X2
+	MOVQ acc+56(FP), R11
+	VMOVUPD (R11), Y8
+	VMOVUPD 32(R11), Y9
+	VMOVUPD 64(R11), X10
+	XORQ R9, R9
+
+xloop:
+	CMPQ R9, CX
+	JGE  xdone
+	MOVLQSX (DX)(R9*4), BX
+	VBROADCASTSD (SI)(BX*8), Y3
+	IMULQ   $160, BX
+	VMOVUPD (DI)(BX*1), Y4
+	VMOVUPD 32(DI)(BX*1), Y5
+	VMOVUPD 64(DI)(BX*1), X6
+	VFNMADD231PD 80(DI)(BX*1), Y13, Y4
+	VFNMADD231PD 112(DI)(BX*1), Y13, Y5
+	VFNMADD231PD 144(DI)(BX*1), X13, X6
+	VFMADD231PD Y0, Y3, Y4
+	VFMADD231PD Y1, Y3, Y5
+	VFMADD231PD X2, X3, X6
+	VMINPD Y14, Y4, Y7
+	VMAXPD Y12, Y7, Y7
+	VSUBPD Y7, Y4, Y4
+	VMINPD Y14, Y5, Y7
+	VMAXPD Y12, Y7, Y7
+	VSUBPD Y7, Y5, Y5
+	VMINPD X14, X6, X7
+	VMAXPD X12, X7, X7
+	VSUBPD X7, X6, X6
+	VMOVUPD Y4, (DI)(BX*1)
+	VMOVUPD Y5, 32(DI)(BX*1)
+	VMOVUPD X6, 64(DI)(BX*1)
+	VFMADD231PD Y4, Y3, Y8
+	VFMADD231PD Y5, Y3, Y9
+	VFMADD231PD X6, X3, X10
+	INCQ R9
+	JMP  xloop
+
+xdone:
+	VMOVUPD Y8, (R11)
+	VMOVUPD Y9, 32(R11)
+	VMOVUPD X10, 64(R11)
+	VZEROUPPER
+	RET

@@ -1,0 +1,5 @@
+//go:build race
+
+package softmax
+
+const raceEnabled = true
