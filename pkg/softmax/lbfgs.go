@@ -12,9 +12,11 @@ import (
 const (
 	// lbfgsMemory is the number of correction pairs kept by L-BFGS.
 	// scipy's L-BFGS-B, which scikit-learn uses, keeps 10; more pairs cost
-	// O(memory*d*K) per iteration, negligible next to a gradient, and save
-	// iterations on this ill-conditioned problem.
-	lbfgsMemory = 20
+	// O(memory*d*K) per iteration, small next to a gradient, and save
+	// iterations on this ill-conditioned problem (on the MNIST benchmark,
+	// C=1, tol=1e-4: 891 iterations with 10 pairs, 789 with 20, 711 with
+	// 50, 634 with 100).
+	lbfgsMemory = 50
 	// lbfgsFtol is scipy's default relative reduction tolerance of f,
 	// factr*eps = 1e7*2.2e-16: L-BFGS-B also stops when
 	// (f_k - f_k+1)/max(|f_k|, |f_k+1|, 1) <= lbfgsFtol.

@@ -178,6 +178,14 @@ type Progress struct {
 	Elapsed time.Duration
 }
 
+// Validate returns the error Fit would return for these settings, or nil.
+// It checks the ranges of the parameters and the penalty and solver
+// combination, not the data.
+func (s *Settings) Validate() error {
+	_, err := validate(s)
+	return err
+}
+
 // config is the validated, defaulted form of Settings.
 type config struct {
 	Settings

@@ -169,6 +169,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	o.stdout, o.stderr = stdout, stderr
+	if err := o.settings().Validate(); err != nil {
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return 2
+	}
 	res, err := bench(o)
 	if err != nil {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
@@ -177,6 +181,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	line, _ := json.Marshal(res)
 	fmt.Fprintln(stdout, string(line))
 	if !o.compare {
+		return 0
+	}
+	if o.solver == softmax.SGD {
+		fmt.Fprintln(stdout, `{"compare":"sgd/`+o.penalty.String()+`","note":"scikit-learn's LogisticRegression has no sgd solver: nothing to compare"}`)
 		return 0
 	}
 	sk, err := sklearn(o)
@@ -233,6 +241,14 @@ func protocol(o *options) (train, test *mnist.Set, sc *preprocess.StandardScaler
 	return train, test, sc, perm, nil
 }
 
+func (o *options) settings() *softmax.Settings {
+	return &softmax.Settings{
+		Solver: o.solver, Penalty: o.penalty, C: o.c, L1Ratio: o.l1Ratio,
+		Tol: o.tol, MaxIter: o.maxIter, Seed: o.seed, Threads: o.threads,
+		BatchSize: o.batchSize, LearningRate: o.lr, Momentum: o.momentum,
+	}
+}
+
 func bench(o *options) (*Result, error) {
 	start := time.Now()
 	train, test, sc, perm, err := protocol(o)
@@ -241,11 +257,7 @@ func bench(o *options) (*Result, error) {
 	}
 	runtime.GC()
 	loaded := time.Now()
-	s := &softmax.Settings{
-		Solver: o.solver, Penalty: o.penalty, C: o.c, L1Ratio: o.l1Ratio,
-		Tol: o.tol, MaxIter: o.maxIter, Seed: o.seed, Threads: o.threads,
-		BatchSize: o.batchSize, LearningRate: o.lr, Momentum: o.momentum,
-	}
+	s := o.settings()
 	if o.progress {
 		s.Progress = func(p softmax.Progress) {
 			fmt.Fprintf(o.stderr, "iter %d loss %.6g rel_change %.3g elapsed %.3fs\n", p.Iter, p.Loss, p.RelChange, p.Elapsed.Seconds())

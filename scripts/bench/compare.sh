@@ -1,0 +1,21 @@
+#!/bin/sh
+# compare.sh runs the four benchmark protocols of issue 3 with pkg/softmax
+# and with scikit-learn (Debian's /usr/bin/python3, scikit-learn 1.2.1) on
+# the same data, shuffle and split, one after the other, and prints for
+# each the Go JSON line, the scikit-learn JSON line and a comparison line
+# (fit_ratio = scikit-learn fit time / Go fit time). The scikit-learn lbfgs
+# run takes about five minutes. Extra arguments go to every bench run
+# (e.g. -data DIR).
+set -eu
+cd "$(dirname "$0")/../.."
+bin="${TMPDIR:-/tmp}/softmax-bench.$$"
+trap 'rm -f "$bin"' EXIT
+go build -o "$bin" ./scripts/bench
+echo "# seed protocol: sag, l2, C=1e5, tol=0.1"
+"$bin" -compare "$@"
+echo "# saga, l1, C=1e5, tol=0.1"
+"$bin" -compare -solver saga -penalty l1 "$@"
+echo "# sgd defaults (no scikit-learn counterpart)"
+"$bin" -compare -solver sgd "$@"
+echo "# lbfgs, l2, C=1, tol=1e-4, max_iter=1000 (converged optimum)"
+"$bin" -compare -solver lbfgs -C 1 -tol 1e-4 -max-iter 1000 -objective "$@"
