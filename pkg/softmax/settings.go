@@ -121,8 +121,10 @@ type Settings struct {
 	L1Ratio float64
 	// Tol is the stopping tolerance; 0 means 1e-4 and it must not be
 	// negative. LBFGS stops when max|gradient| <= Tol for the objective
-	// divided by C (scikit-learn 1.2's gtol); SAG, SAGA and SGD stop after an
-	// epoch when max|W - W_prev| / max|W| <= Tol (intercepts excluded).
+	// divided by C (scikit-learn 1.2's gtol); SAG and SAGA stop after an
+	// epoch when max|W - W_prev| / max|W| <= Tol (intercepts excluded). SGD
+	// always runs MaxIter epochs (its learning rate decays to zero over
+	// them) and sets Model.Converged if its last epoch met that rule.
 	// A tiny positive Tol such as 1e-300 runs until MaxIter.
 	Tol float64
 	// MaxIter is the iteration limit: epochs for SAG, SAGA and SGD,
@@ -133,12 +135,14 @@ type Settings struct {
 	// Solver is the optimisation algorithm, LBFGS by default.
 	Solver Solver
 	// Seed seeds the sample draws of SAG, SAGA and SGD. A fit is
-	// deterministic for a given Seed: results do not depend on Threads.
+	// deterministic for a given Seed on a given machine (the assembly
+	// kernels round differently from the pure Go ones); results do not
+	// depend on Threads.
 	Seed uint64
 	// BatchSize is the SGD mini-batch size; 0 means DefaultSGDBatchSize.
 	BatchSize int
 	// LearningRate is the SGD step size on the mean cross-entropy of a
-	// batch; 0 means DefaultSGDLearningRate. The rate decays linearly to
+	// batch; 0 means DefaultSGDLearningRate. The rate decays linearly towards
 	// zero over MaxIter epochs.
 	LearningRate float64
 	// Momentum is the SGD heavy-ball momentum in [0, 1); 0 means
