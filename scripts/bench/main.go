@@ -40,7 +40,7 @@ import (
 	"time"
 
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
-	"github.com/mlphys/softmax-mnist/pkg/preprocess"
+	"github.com/mlphys/softmax-mnist/pkg/protocol"
 	"github.com/mlphys/softmax-mnist/pkg/softmax"
 )
 
@@ -213,34 +213,6 @@ func round(x float64, digits int) float64 {
 	return math.Round(x*p) / p
 }
 
-// protocol loads, shuffles, splits and standardises the data.
-func protocol(o *options) (train, test *mnist.Set, sc *preprocess.StandardScaler, perm []int, err error) {
-	var mo *mnist.Options
-	if o.data != "" {
-		mo = &mnist.Options{Source: mnist.Dir, Dir: o.data}
-	}
-	all, err := mnist.Load(mo)
-	if err != nil {
-		return nil, nil, nil, nil, err
-	}
-	n := all.Len()
-	perm = preprocess.NewRandomState(0).Permutation(n)
-	tr, te, err := preprocess.TrainTestSplit(n, o.trainSize, o.testSize, o.splitSeed)
-	if err != nil {
-		return nil, nil, nil, nil, err
-	}
-	for i := range tr {
-		tr[i] = perm[tr[i]]
-	}
-	for i := range te {
-		te[i] = perm[te[i]]
-	}
-	train, test = all.Subset(tr), all.Subset(te)
-	sc = &preprocess.StandardScaler{}
-	sc.FitPixels(train.Images, mnist.Pixels)
-	return train, test, sc, perm, nil
-}
-
 func (o *options) settings() *softmax.Settings {
 	return &softmax.Settings{
 		Solver: o.solver, Penalty: o.penalty, C: o.c, L1Ratio: o.l1Ratio,
@@ -251,7 +223,11 @@ func (o *options) settings() *softmax.Settings {
 
 func bench(o *options) (*Result, error) {
 	start := time.Now()
-	train, test, sc, perm, err := protocol(o)
+	ps := &protocol.Settings{TrainSize: o.trainSize, TestSize: o.testSize, SplitSeed: o.splitSeed}
+	if o.data != "" {
+		ps.MNIST = &mnist.Options{Source: mnist.Dir, Dir: o.data}
+	}
+	sp, err := protocol.Prepare(ps)
 	if err != nil {
 		return nil, err
 	}
@@ -263,8 +239,8 @@ func bench(o *options) (*Result, error) {
 			fmt.Fprintf(o.stderr, "iter %d loss %.6g rel_change %.3g elapsed %.3fs\n", p.Iter, p.Loss, p.RelChange, p.Elapsed.Seconds())
 		}
 	}
-	x := softmax.Pixels(train.Images, mnist.Pixels, sc.Mean, sc.Scale)
-	y := train.Ints()
+	x := sp.TrainData()
+	y := sp.Train.Ints()
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
 		if err != nil {
@@ -283,7 +259,7 @@ func bench(o *options) (*Result, error) {
 		return nil, err
 	}
 	fitted := time.Now()
-	score := m.Score(softmax.Pixels(test.Images, mnist.Pixels, sc.Mean, sc.Scale), test.Ints())
+	score := m.Score(sp.TestData(), sp.Test.Ints())
 	conv := m.Converged
 	res := &Result{
 		Impl:        "go",
@@ -297,7 +273,7 @@ func bench(o *options) (*Result, error) {
 		NIter:       m.NIter,
 		SparsityPct: round(m.Sparsity(), 4),
 		TestScore:   score,
-		FirstPerm:   perm[:5],
+		FirstPerm:   sp.Permutation[:5],
 		Converged:   &conv,
 	}
 	if o.objective {
