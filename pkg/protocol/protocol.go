@@ -122,3 +122,29 @@ func (sp *Split) TrainData() softmax.Data { return sp.Data(sp.Train) }
 
 // TestData returns the standardised test images as model input.
 func (sp *Split) TestData() softmax.Data { return sp.Data(sp.Test) }
+
+// Subsample returns a Split whose training set is size images of sp.Train
+// drawn without replacement, the first size of numpy's
+// RandomState(seed).permutation(sp.Train.Len()), with a scaler refitted on
+// them; the test set is sp.Test. It is how the learning curve and the L1
+// path train on fewer images while testing on the same ones. It returns an
+// error if size is not in [1, sp.Train.Len()].
+func (sp *Split) Subsample(size int, seed uint32) (*Split, error) {
+	if size < 1 || size > sp.Train.Len() {
+		return nil, fmt.Errorf("protocol: subsample size %d not in [1, %d]", size, sp.Train.Len())
+	}
+	pick := preprocess.NewRandomState(seed).Permutation(sp.Train.Len())[:size]
+	rows := make([]int, size)
+	for i, p := range pick {
+		rows[i] = sp.TrainRows[p]
+	}
+	sub := &Split{
+		Train:       sp.Train.Subset(pick),
+		Test:        sp.Test,
+		TrainRows:   rows,
+		TestRows:    sp.TestRows,
+		Permutation: sp.Permutation,
+	}
+	sub.Scaler.FitPixels(sub.Train.Images, mnist.Pixels)
+	return sub, nil
+}

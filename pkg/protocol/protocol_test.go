@@ -62,6 +62,36 @@ func TestPrepareSetRows(t *testing.T) {
 	}
 }
 
+func TestSubsample(t *testing.T) {
+	all := synthetic(300)
+	sp, err := PrepareSet(all, &Settings{TrainSize: 200, TestSize: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := sp.Subsample(20, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub.Train.Len() != 20 || sub.Test != sp.Test {
+		t.Fatalf("subsample has %d training images and another test set", sub.Train.Len())
+	}
+	var sum float64
+	for i, r := range sub.TrainRows {
+		if !slices.Equal(sub.Train.Image(i), all.Image(r)) || !slices.Contains(sp.TrainRows, r) {
+			t.Fatalf("subsample image %d is not training row %d", i, r)
+		}
+		sum += float64(r % 7)
+	}
+	if got, want := sub.Scaler.Mean[100], sum/20; got != want {
+		t.Errorf("subsample Scaler.Mean[100] = %v, want its own training mean %v", got, want)
+	}
+	for _, size := range []int{0, 201} {
+		if _, err := sp.Subsample(size, 0); err == nil {
+			t.Errorf("Subsample(%d) succeeded, want an error", size)
+		}
+	}
+}
+
 func TestPrepareSetErrors(t *testing.T) {
 	all := synthetic(100)
 	for _, s := range []*Settings{
