@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
-	"github.com/mlphys/softmax-mnist/pkg/preprocess"
+	"github.com/mlphys/softmax-mnist/pkg/protocol"
 	"github.com/mlphys/softmax-mnist/pkg/softmax"
 )
 
@@ -78,36 +78,26 @@ func main() {
 	}
 	// The original: X = X[RandomState(0).permutation(70000)], then
 	// train_test_split(train_size=50000, test_size=10000), seeded here.
-	perm := preprocess.NewRandomState(0).Permutation(all.Len())
-	tr, te, err := preprocess.TrainTestSplit(all.Len(), 50000, 10000, preprocess.SplitSeed)
-	if err != nil {
-		log.Fatal(err)
-	}
-	for i := range tr {
-		tr[i] = perm[tr[i]]
-	}
-	for i := range te {
-		te[i] = perm[te[i]]
-	}
-	train, test := all.Subset(tr), all.Subset(te)
-
-	data := func(s *mnist.Set, sc *preprocess.StandardScaler) softmax.Data {
-		return softmax.Pixels(s.Images, mnist.Pixels, sc.Mean, sc.Scale)
-	}
-	fit := func(s *mnist.Set, set *softmax.Settings) (*softmax.Model, *preprocess.StandardScaler) {
-		var sc preprocess.StandardScaler
-		sc.FitPixels(s.Images, mnist.Pixels)
-		m, err := softmax.Fit(data(s, &sc), s.Ints(), set)
+	prepare := func(ps *protocol.Settings) *protocol.Split {
+		sp, err := protocol.PrepareSet(all, ps)
 		if err != nil {
 			log.Fatal(err)
 		}
-		return m, &sc
+		return sp
 	}
+	fit := func(sp *protocol.Split, set *softmax.Settings) *softmax.Model {
+		m, err := softmax.Fit(sp.TrainData(), sp.Train.Ints(), set)
+		if err != nil {
+			log.Fatal(err)
+		}
+		return m
+	}
+	sp := prepare(nil)
+	xt, yt := sp.TestData(), sp.Test.Ints()
 
 	var out output
 	out.Protocol = "sag, L2, C=1e5, tol=0.1, 50000/10000 split (shuffle seed 0, split seed 0)"
-	m, sc := fit(train, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 0.1})
-	xt, yt := data(test, sc), test.Ints()
+	m := fit(sp, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 0.1})
 	out.TestScore = f6(m.Score(xt, yt))
 	out.Sparsity = f6(m.Sparsity())
 	out.NIter = m.NIter
@@ -124,7 +114,7 @@ func main() {
 	proba := m.PredictProba(xt)
 	for i, p := range pred {
 		if p != yt[i] && len(out.Misclassified) < 15 {
-			out.Misclassified = append(out.Misclassified, miss{Index: te[i], True: yt[i], Pred: p, P: f6(proba.At(i, p))})
+			out.Misclassified = append(out.Misclassified, miss{Index: sp.TestRows[i], True: yt[i], Pred: p, P: f6(proba.At(i, p))})
 		}
 	}
 	log.Printf("protocol fit: %d epochs, test score %.4f, sparsity %.2f%% (%v)", m.NIter, m.Score(xt, yt), m.Sparsity(), time.Since(t0))
@@ -132,18 +122,17 @@ func main() {
 	// Training curve: SAG on the first 10000 training rows, 12 epochs; the
 	// fit with MaxIter e is the first e epochs of the longer run (same seed),
 	// so refitting gives the test accuracy after each epoch.
-	small := train.Subset(seq(10000))
+	small := prepare(&protocol.Settings{TrainSize: 10000})
 	out.Training.Note = "sag, L2, C=1e5, first 10000 training rows, tol 0 (runs to MaxIter); test accuracy on the 10000 test rows"
 	const epochs = 12
-	full, scs := fit(small, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 1e-300, MaxIter: epochs,
+	fit(small, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 1e-300, MaxIter: epochs,
 		Progress: func(p softmax.Progress) {
 			out.Training.Iter = append(out.Training.Iter, p.Iter)
 			out.Training.Loss = append(out.Training.Loss, f6(p.Loss))
 		}})
-	_ = full
 	for e := 1; e <= epochs; e++ {
-		me, _ := fit(small, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 1e-300, MaxIter: e})
-		out.Training.Accuracy = append(out.Training.Accuracy, f6(me.Score(data(test, scs), yt)))
+		me := fit(small, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 1e-300, MaxIter: e})
+		out.Training.Accuracy = append(out.Training.Accuracy, f6(me.Score(small.TestData(), yt)))
 	}
 	log.Printf("training curve done (%v)", time.Since(t0))
 
@@ -152,11 +141,13 @@ func main() {
 	for _, n := range []int{300, 1000, 3000, 10000, 30000, 50000} {
 		lp := learningPoint{Size: n}
 		for seed := range uint32(3) {
-			idx := preprocess.NewRandomState(seed).Permutation(train.Len())[:n]
-			sub := train.Subset(idx)
-			ms, scn := fit(sub, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 0.1, Seed: uint64(seed)})
-			lp.Test = append(lp.Test, f6(ms.Score(data(test, scn), yt)))
-			lp.Train = append(lp.Train, f6(ms.Score(data(sub, scn), sub.Ints())))
+			sub, err := sp.Subsample(n, seed)
+			if err != nil {
+				log.Fatal(err)
+			}
+			ms := fit(sub, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 0.1, Seed: uint64(seed)})
+			lp.Test = append(lp.Test, f6(ms.Score(sub.TestData(), yt)))
+			lp.Train = append(lp.Train, f6(ms.Score(sub.TrainData(), sub.Train.Ints())))
 		}
 		out.Learning = append(out.Learning, lp)
 		log.Printf("learning curve n=%d done (%v)", n, time.Since(t0))
@@ -164,11 +155,12 @@ func main() {
 
 	// L1 path: scikit-learn's example setting (5000 training samples, saga,
 	// tol 0.1) over a range of C around its C = 50/5000.
-	five := train.Subset(seq(5000))
+	five := prepare(&protocol.Settings{TrainSize: 5000})
 	for _, c := range []float64{1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 0.3, 1} {
-		mc, scc := fit(five, &softmax.Settings{C: c, Penalty: softmax.L1, Solver: softmax.SAGA, Tol: 0.1})
-		out.Path = append(out.Path, pathPoint{C: f6(c), Accuracy: f6(mc.Score(data(test, scc), yt)), Sparsity: f6(mc.Sparsity())})
-		log.Printf("L1 C=%g: accuracy %.4f sparsity %.1f%% (%v)", c, mc.Score(data(test, scc), yt), mc.Sparsity(), time.Since(t0))
+		mc := fit(five, &softmax.Settings{C: c, Penalty: softmax.L1, Solver: softmax.SAGA, Tol: 0.1})
+		acc := mc.Score(five.TestData(), yt)
+		out.Path = append(out.Path, pathPoint{C: f6(c), Accuracy: f6(acc), Sparsity: f6(mc.Sparsity())})
+		log.Printf("L1 C=%g: accuracy %.4f sparsity %.1f%% (%v)", c, acc, mc.Sparsity(), time.Since(t0))
 	}
 
 	enc := json.NewEncoder(os.Stdout)
@@ -179,12 +171,4 @@ func main() {
 		fmt.Fprintln(os.Stderr, "NaN score")
 		os.Exit(1)
 	}
-}
-
-func seq(n int) []int {
-	s := make([]int, n)
-	for i := range s {
-		s[i] = i
-	}
-	return s
 }
