@@ -39,6 +39,22 @@
 //     none), stopping as scikit-learn 1.2's scipy L-BFGS-B call does:
 //     max|gradient| <= Tol for the objective divided by C, or a relative
 //     reduction of at most 2.2e-9.
+//   - NewtonCG is scikit-learn's solver='newton-cg' (L2 or none): a
+//     truncated Newton method (Nocedal and Wright, Numerical Optimization,
+//     algorithm 7.1; scikit-learn's _newton_cg). Each Newton iteration
+//     solves the Newton system by conjugate gradients on exact
+//     Hessian-vector products, stopped by the forcing term
+//     ||r|| <= min(0.5, sqrt(||g||)) ||g|| or after 200 products, then
+//     backtracks from the full step to sufficient decrease. A
+//     Hessian-vector product is one parallel sparse pass over the data, as
+//     a gradient is: for sample i with probabilities p_i and logit change
+//     u_i along the direction, it adds (p_i .* u_i - p_i (p_i . u_i)) x_i^T.
+//     It stops as scikit-learn's does: max|gradient| <= Tol for the
+//     objective divided by C; NIter counts Newton iterations. On this
+//     ill-conditioned problem it needs more passes over the data than
+//     LBFGS (MNIST, C=1, tol=1e-4: about 2300 passes in 41 Newton
+//     iterations against about 710 for LBFGS) and is mainly a check of the
+//     optimum by an independent second-order method.
 //   - SGD is mini-batch stochastic gradient descent with momentum, not a
 //     scikit-learn solver: the fast path to a good model (about 0.92 test
 //     accuracy on MNIST in 3 epochs).

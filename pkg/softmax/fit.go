@@ -58,6 +58,8 @@ func Fit(x Data, y []int, s *Settings) (*Model, error) {
 		res, err = fitLBFGS(p)
 	case SGD:
 		res, err = fitSGD(p)
+	case NewtonCG:
+		res, err = fitNewtonCG(p)
 	}
 	if err != nil {
 		return nil, err

@@ -13,7 +13,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// TestSolversReachSameOptimum checks that SAG, SAGA and LBFGS converge to
+// TestSolversReachSameOptimum checks that SAG, SAGA, LBFGS and NewtonCG converge to
 // the same L2 optimum (and, without a penalty on a non-separable problem,
 // the same minimum), and that the optimum has a zero gradient.
 func TestSolversReachSameOptimum(t *testing.T) {
@@ -23,9 +23,10 @@ func TestSolversReachSameOptimum(t *testing.T) {
 	x := Pixels(pix, d, sc.Mean, sc.Scale)
 	for _, c := range []float64{0.05, 1} {
 		var models []*Model
-		for _, solver := range []Solver{LBFGS, SAG, SAGA} {
+		solvers := []Solver{LBFGS, SAG, SAGA, NewtonCG}
+		for _, solver := range solvers {
 			s := &Settings{C: c, Solver: solver, Tol: 1e-12, MaxIter: 20000, Seed: 1}
-			if solver == LBFGS {
+			if solver == LBFGS || solver == NewtonCG {
 				s.Tol = 1e-10
 			}
 			m := mustFit(t, x, y, s)
@@ -48,7 +49,7 @@ func TestSolversReachSameOptimum(t *testing.T) {
 			t.Errorf("C=%g: LBFGS gradient at the optimum %g", c, gm)
 		}
 		for i, m := range models[1:] {
-			name := []Solver{SAG, SAGA}[i]
+			name := solvers[i+1]
 			if o := obj(m); math.Abs(o-ref) > 1e-8*math.Abs(ref) {
 				t.Errorf("C=%g %v: objective %.15g, LBFGS %.15g", c, name, o, ref)
 			}
@@ -98,6 +99,8 @@ func TestZeroPixelsStayZero(t *testing.T) {
 		{Solver: SAGA, C: 1, Penalty: ElasticNet, L1Ratio: 0.5, Tol: 0.01},
 		{Solver: LBFGS},
 		{Solver: LBFGS, Penalty: NoPenalty, MaxIter: 50},
+		{Solver: NewtonCG},
+		{Solver: NewtonCG, Penalty: NoPenalty, MaxIter: 20},
 		{Solver: SGD},
 	} {
 		m := mustFit(t, x, y, s)
@@ -128,7 +131,7 @@ func TestDeterministic(t *testing.T) {
 	pix, y := synthPixels(n, d, k, 4)
 	sc := scaler(pix, d)
 	x := Pixels(pix, d, sc.Mean, sc.Scale)
-	for _, solver := range []Solver{SAG, SAGA, LBFGS, SGD} {
+	for _, solver := range []Solver{SAG, SAGA, LBFGS, SGD, NewtonCG} {
 		var ref *Model
 		for _, threads := range []int{1, 2, 1} {
 			m := mustFit(t, x, y, &Settings{Solver: solver, Seed: 9, Threads: threads, MaxIter: 5, BatchSize: 32})
@@ -141,7 +144,7 @@ func TestDeterministic(t *testing.T) {
 			}
 		}
 		m := mustFit(t, x, y, &Settings{Solver: solver, Seed: 10, MaxIter: 5, BatchSize: 32})
-		if solver != LBFGS && mat.Equal(m.Coef, ref.Coef) {
+		if solver != LBFGS && solver != NewtonCG && mat.Equal(m.Coef, ref.Coef) {
 			t.Errorf("%v: a different seed gives the same fit", solver)
 		}
 	}
@@ -183,7 +186,7 @@ func TestProgress(t *testing.T) {
 	pix, y := synthPixels(n, d, k, 2)
 	sc := scaler(pix, d)
 	x := Pixels(pix, d, sc.Mean, sc.Scale)
-	for _, solver := range []Solver{SAG, SAGA, LBFGS} {
+	for _, solver := range []Solver{SAG, SAGA, LBFGS, NewtonCG} {
 		var prog []Progress
 		m := mustFit(t, x, y, &Settings{Solver: solver, MaxIter: 6, Tol: 1e-300, Progress: func(p Progress) { prog = append(prog, p) }})
 		if len(prog) != m.NIter || m.NIter == 0 {
@@ -194,8 +197,8 @@ func TestProgress(t *testing.T) {
 			if p.Iter != i+1 || p.Solver != solver || !(p.Loss > 0) || p.Elapsed <= 0 || math.IsNaN(p.RelChange) {
 				t.Errorf("%v: bad progress %+v", solver, p)
 			}
-			if solver == LBFGS && !(p.Objective > 0) {
-				t.Errorf("LBFGS: objective %v", p.Objective)
+			if (solver == LBFGS || solver == NewtonCG) && (!(p.Objective > 0) || p.Passes < p.Iter) {
+				t.Errorf("%v: objective %v, %d passes", solver, p.Objective, p.Passes)
 			}
 		}
 	}
@@ -238,6 +241,8 @@ func TestFitErrors(t *testing.T) {
 		{"l1 sag", good, y, &Settings{Penalty: L1, Solver: SAG}, "penalty l1 is not supported by solver sag"},
 		{"elasticnet sag", good, y, &Settings{Penalty: ElasticNet, Solver: SAG}, "penalty elasticnet is not supported by solver sag"},
 		{"l1 sgd", good, y, &Settings{Penalty: L1, Solver: SGD}, "penalty l1 is not supported by solver sgd"},
+		{"l1 newton-cg", good, y, &Settings{Penalty: L1, Solver: NewtonCG}, "penalty l1 is not supported by solver newton-cg"},
+		{"elasticnet newton-cg", good, y, &Settings{Penalty: ElasticNet, Solver: NewtonCG}, "penalty elasticnet is not supported by solver newton-cg"},
 		{"max iter", good, y, &Settings{MaxIter: -2}, "MaxIter = -2"},
 		{"momentum", good, y, &Settings{Solver: SGD, Momentum: 1}, "Momentum = 1"},
 		{"batch", good, y, &Settings{Solver: SGD, BatchSize: -1}, "BatchSize = -1"},
@@ -429,7 +434,7 @@ func TestSaveLoad(t *testing.T) {
 }
 
 func TestParse(t *testing.T) {
-	for _, s := range []Solver{LBFGS, SAG, SAGA, SGD} {
+	for _, s := range []Solver{LBFGS, SAG, SAGA, SGD, NewtonCG} {
 		if got, err := ParseSolver(s.String()); err != nil || got != s {
 			t.Errorf("ParseSolver(%q) = %v, %v", s, got, err)
 		}

@@ -95,7 +95,7 @@ func goldenCoef(rows [][]float64) *mat.Dense {
 	return m
 }
 
-// TestGoldenL2 checks LBFGS against scikit-learn's L2 optimum (lbfgs,
+// TestGoldenL2 checks LBFGS and NewtonCG against scikit-learn's L2 optimum (lbfgs,
 // tol 1e-12, which stops on scipy's relative reduction rule at max|grad|
 // about 3e-4) on 1000 standardised MNIST images: the same objective to
 // 1e-6 relative, coefficients to 1e-3 and intercepts to 1e-2 of their
@@ -116,6 +116,7 @@ func TestGoldenL2(t *testing.T) {
 	}
 	for _, fs := range []*Settings{
 		{C: g.L2.C, Tol: 1e-9, MaxIter: 100000},
+		{C: g.L2.C, Solver: NewtonCG, Tol: 1e-9, MaxIter: 1000},
 	} {
 		m := mustFit(t, x, y, fs)
 		obj := Loss(x, y, m.Coef, m.Intercept, s)

@@ -25,6 +25,11 @@ type evaluator struct {
 	v     []float64 // folded weights w[j,k]*inv[j]
 	c     []float64 // folded intercepts b[k] - sum_j m[j]*w[j,k]
 	parts []evalPart
+
+	// probs, if not nil (n*K, row-major), receives the softmax
+	// probabilities of every row at the last evaluation over all rows;
+	// hessVec uses them.
+	probs []float64
 }
 
 type evalPart struct {
@@ -112,15 +117,19 @@ func (e *evaluator) evalChunks(w, b, gw, gb []float64, rows []int, nc int) float
 			clear(g)
 		}
 		clear(p.s)
+		pr := e.probs
+		if rows != nil {
+			pr = nil
+		}
 		switch {
 		case e.k == 10 && e.ds.v8 != nil:
-			p.ce = kernel10(e.ds.v8, e, rows, lo, hi, g, p.s)
+			p.ce = kernel10(e.ds.v8, e, rows, lo, hi, g, p.s, pr)
 		case e.k == 10:
-			p.ce = kernel10(e.ds.v64, e, rows, lo, hi, g, p.s)
+			p.ce = kernel10(e.ds.v64, e, rows, lo, hi, g, p.s, pr)
 		case e.ds.v8 != nil:
-			p.ce = kernel(e.ds.v8, e, rows, lo, hi, g, p.s, p.z)
+			p.ce = kernel(e.ds.v8, e, rows, lo, hi, g, p.s, p.z, pr)
 		default:
-			p.ce = kernel(e.ds.v64, e, rows, lo, hi, g, p.s, p.z)
+			p.ce = kernel(e.ds.v64, e, rows, lo, hi, g, p.s, p.z, pr)
 		}
 	}
 	parallel(nc, e.threads, work)
@@ -128,10 +137,16 @@ func (e *evaluator) evalChunks(w, b, gw, gb []float64, rows []int, nc int) float
 	for i := 0; i < nc; i++ {
 		ce += e.parts[i].ce
 	}
-	if !grad {
-		return ce
+	if grad {
+		e.reduce(nc, gw, gb)
 	}
-	// Reduce in chunk order, then unfold: dW = G_raw*inv - m s^T.
+	return ce
+}
+
+// reduce sums the partial raw-feature gradients and column sums of the
+// first nc parts in chunk order and unfolds them into gw (d*K, if not nil)
+// and gb (K, if not nil): gw = G_raw*inv - m s^T, gb = s.
+func (e *evaluator) reduce(nc int, gw, gb []float64) {
 	k := e.k
 	s := e.parts[0].s
 	for i := 1; i < nc; i++ {
@@ -160,13 +175,13 @@ func (e *evaluator) evalChunks(w, b, gw, gb []float64, rows []int, nc int) float
 			}
 		}
 	}
-	return ce
 }
 
 // kernel accumulates over rows lo:hi (of rows, or of the design if rows is
 // nil) the cross-entropy (returned), the raw-feature gradient g (if not nil)
-// and s = sum_i (p_i - y_i).
-func kernel[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g, s, z []float64) float64 {
+// and s = sum_i (p_i - y_i). If pr is not nil it stores the probabilities
+// p_i of row i in pr[i*K:(i+1)*K].
+func kernel[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g, s, z, pr []float64) float64 {
 	ds, k := e.ds, e.k
 	v, c := e.v, e.c
 	ptr, col := ds.ptr, ds.col
@@ -193,6 +208,9 @@ func kernel[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g
 		yi := e.y[i]
 		zy := z[yi]
 		ce += softmaxInPlace(z) - zy
+		if pr != nil {
+			copy(pr[i*k:i*k+k], z)
+		}
 		z[yi] -= 1
 		for kk, d := range z {
 			s[kk] += d
@@ -214,7 +232,7 @@ func kernel[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g
 
 // kernel10 is kernel for K = 10, with the per-row accumulators in
 // registers.
-func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g, s []float64) float64 {
+func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g, s, pr []float64) float64 {
 	ds := e.ds
 	v := e.v
 	if len(v) != ds.d*10 || (g != nil && len(g) != ds.d*10) {
@@ -239,6 +257,9 @@ func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int,
 		yi := e.y[i]
 		zy := z[yi]
 		ce += softmax10(&z) - zy
+		if pr != nil {
+			*(*[10]float64)(pr[i*10 : i*10+10]) = z
+		}
 		z[yi] -= 1
 		for kk, d := range z {
 			sum[kk] += d

@@ -147,7 +147,7 @@ func fitLBFGS(p *problem) (*result, error) {
 			rel, _, _ := relChange(x[:nw], prevW)
 			cf.Progress(Progress{
 				Solver: LBFGS, Iter: iter + 1, Loss: lastCE / float64(ds.n),
-				Objective: obj, RelChange: rel, Elapsed: time.Since(p.start),
+				Objective: obj, RelChange: rel, Passes: nEval, Elapsed: time.Since(p.start),
 			})
 		}
 		if (fOld-f)/math.Max(math.Max(math.Abs(fOld), math.Abs(f)), 1) <= lbfgsFtol {

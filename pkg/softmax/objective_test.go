@@ -216,6 +216,7 @@ func TestKernelsAsmMatchGo(t *testing.T) {
 			{Solver: SAGA, Penalty: L1, C: 0.5, MaxIter: 4, Tol: 1e-300, Seed: 3},
 			{Solver: SGD, MaxIter: 2, BatchSize: 7},
 			{Solver: LBFGS, MaxIter: 10},
+			{Solver: NewtonCG, MaxIter: 5},
 		} {
 			fit := func(asm bool) *Model {
 				defer func(old bool) { useAsm = old }(useAsm)

@@ -56,6 +56,10 @@ const (
 	// path to a good model (not a scikit-learn solver; all penalties except
 	// L1 and ElasticNet).
 	SGD
+	// NewtonCG is the truncated Newton method of scikit-learn's
+	// solver='newton-cg' on the full-batch objective (L2 or NoPenalty):
+	// conjugate gradients on Hessian-vector products, then a line search.
+	NewtonCG
 )
 
 // String returns scikit-learn's name of the solver ("sgd" for SGD).
@@ -69,6 +73,8 @@ func (s Solver) String() string {
 		return "saga"
 	case SGD:
 		return "sgd"
+	case NewtonCG:
+		return "newton-cg"
 	}
 	return fmt.Sprintf("Solver(%d)", int(s))
 }
@@ -85,14 +91,14 @@ func ParsePenalty(s string) (Penalty, error) {
 }
 
 // ParseSolver returns the Solver named by the string ("lbfgs", "sag",
-// "saga", "sgd").
+// "saga", "sgd", "newton-cg").
 func ParseSolver(s string) (Solver, error) {
-	for v := LBFGS; v <= SGD; v++ {
+	for v := LBFGS; v <= NewtonCG; v++ {
 		if v.String() == s {
 			return v, nil
 		}
 	}
-	return 0, fmt.Errorf("softmax: unknown solver %q (want lbfgs, sag, saga or sgd)", s)
+	return 0, fmt.Errorf("softmax: unknown solver %q (want lbfgs, sag, saga, sgd or newton-cg)", s)
 }
 
 // Defaults of the SGD solver, used when the corresponding Settings field is
@@ -120,15 +126,17 @@ type Settings struct {
 	// ElasticNet (scikit-learn's l1_ratio).
 	L1Ratio float64
 	// Tol is the stopping tolerance; 0 means 1e-4 and it must not be
-	// negative. LBFGS stops when max|gradient| <= Tol for the objective
-	// divided by C (scikit-learn 1.2's gtol); SAG and SAGA stop after an
+	// negative. LBFGS and NewtonCG stop when max|gradient| <= Tol for the
+	// objective divided by C (scikit-learn 1.2's gtol and newton-cg's
+	// tol); SAG and SAGA stop after an
 	// epoch when max|W - W_prev| / max|W| <= Tol (intercepts excluded). SGD
 	// always runs MaxIter epochs (its learning rate decays to zero over
 	// them) and sets Model.Converged if its last epoch met that rule.
 	// A tiny positive Tol such as 1e-300 runs until MaxIter.
 	Tol float64
 	// MaxIter is the iteration limit: epochs for SAG, SAGA and SGD,
-	// L-BFGS iterations for LBFGS. Zero means 100 (DefaultSGDEpochs for SGD).
+	// L-BFGS iterations for LBFGS, Newton iterations for NewtonCG. Zero
+	// means 100 (DefaultSGDEpochs for SGD).
 	MaxIter int
 	// NoIntercept disables the intercept (fit_intercept=False).
 	NoIntercept bool
@@ -149,10 +157,10 @@ type Settings struct {
 	// DefaultSGDMomentum. Use NoMomentum for plain SGD.
 	Momentum float64
 	// Threads is the number of goroutines of the full-batch kernels (LBFGS,
-	// SGD, predictions); 0 means runtime.GOMAXPROCS(0).
+	// NewtonCG, SGD, predictions); 0 means runtime.GOMAXPROCS(0).
 	Threads int
 	// Progress, if not nil, is called after every epoch (SAG, SAGA, SGD)
-	// or iteration (LBFGS) from the goroutine that called Fit.
+	// or iteration (LBFGS, NewtonCG) from the goroutine that called Fit.
 	Progress func(Progress)
 }
 
@@ -164,16 +172,23 @@ const NoMomentum = -1.0
 type Progress struct {
 	// Solver is the solver running.
 	Solver Solver
-	// Iter counts epochs (SAG, SAGA, SGD) or iterations (LBFGS) from 1.
+	// Iter counts epochs (SAG, SAGA, SGD) or iterations (LBFGS, NewtonCG)
+	// from 1.
 	Iter int
 	// Loss is the mean cross-entropy of the training samples (no penalty).
-	// LBFGS reports the exact full-batch value; SAG, SAGA and SGD report the
+	// LBFGS and NewtonCG report the exact full-batch value; SAG, SAGA and
+	// SGD report the
 	// mean over the samples drawn during the epoch, each evaluated when it
 	// was drawn, which costs nothing extra.
 	Loss float64
 	// Objective is the objective minimised, C*sum_i CE_i + penalty(W), for
-	// LBFGS; NaN for the stochastic solvers.
+	// LBFGS and NewtonCG; NaN for the stochastic solvers.
 	Objective float64
+	// Passes counts the full-batch passes over the data since Fit started,
+	// each costing about one gradient: evaluations of the objective and
+	// gradient (LBFGS), plus Hessian-vector products (NewtonCG); 0 for the
+	// stochastic solvers.
+	Passes int
 	// RelChange is max|W - W_prev| / max|W| over the last epoch or
 	// iteration (intercepts excluded), the quantity the stopping rule of
 	// SAG and SAGA compares with Tol.
@@ -238,7 +253,7 @@ func validate(s *Settings) (*config, error) {
 			cf.maxIter = DefaultSGDEpochs
 		}
 	}
-	if st.Solver < LBFGS || st.Solver > SGD {
+	if st.Solver < LBFGS || st.Solver > NewtonCG {
 		return nil, fmt.Errorf("softmax: unknown solver %v", st.Solver)
 	}
 	switch st.Penalty {

@@ -3,9 +3,11 @@
 # and with scikit-learn (Debian's /usr/bin/python3, scikit-learn 1.2.1) on
 # the same data, shuffle and split, one after the other, and prints for
 # each the Go JSON line, the scikit-learn JSON line and a comparison line
-# (fit_ratio = scikit-learn fit time / Go fit time). The scikit-learn lbfgs
-# run takes about five minutes. Extra arguments go to every bench run
-# (e.g. -data DIR).
+# (fit_ratio = scikit-learn fit time / Go fit time). For the converged
+# optimum it fits Go's newton-cg and lbfgs and compares both with
+# scikit-learn's lbfgs and newton-cg (every pair gets a comparison line);
+# the scikit-learn runs take several minutes each (lbfgs about 80-300 s).
+# Extra arguments go to every bench run (e.g. -data DIR).
 set -eu
 cd "$(dirname "$0")/../.."
 bin="${TMPDIR:-/tmp}/softmax-bench.$$"
@@ -17,5 +19,5 @@ echo "# saga, l1, C=1e5, tol=0.1"
 "$bin" -compare -solver saga -penalty l1 "$@"
 echo "# sgd defaults (no scikit-learn counterpart)"
 "$bin" -compare -solver sgd "$@"
-echo "# lbfgs, l2, C=1, tol=1e-4, max_iter=1000 (converged optimum)"
-"$bin" -compare -solver lbfgs -C 1 -tol 1e-4 -max-iter 1000 -objective "$@"
+echo "# newton-cg and lbfgs, l2, C=1, tol=1e-4, max_iter=1000 (converged optimum)"
+"$bin" -compare -solver newton-cg,lbfgs -sklearn-solver lbfgs,newton-cg -C 1 -tol 1e-4 -max-iter 1000 -objective "$@"

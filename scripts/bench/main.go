@@ -21,6 +21,10 @@
 // With -compare, bench also runs scikit-learn on the same protocol
 // (scripts/bench/sklearn_bench.py under /usr/bin/python3) and prints its
 // JSON line, then a line with the fit-time ratio; see scripts/bench/README.md.
+// -solver and -sklearn-solver take comma-separated lists (for example
+// -solver newton-cg,lbfgs -sklearn-solver lbfgs,newton-cg): the data are
+// prepared once, each Go solver prints its line, each scikit-learn solver
+// its line, and every Go/scikit-learn pair a comparison line.
 package main
 
 import (
@@ -37,6 +41,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
@@ -65,11 +70,16 @@ type Result struct {
 	FirstPerm   []int   `json:"first_perm"`
 	Converged   *bool   `json:"converged,omitempty"`
 	Objective   float64 `json:"objective,omitempty"`
+	// Passes is the number of full-batch passes over the data (gradients
+	// and Hessian-vector products) of the full-batch solvers.
+	Passes int `json:"passes,omitempty"`
 }
 
 type options struct {
 	data       string
 	solver     softmax.Solver
+	solvers    []softmax.Solver // -solver list; solver is the one being run
+	skSolvers  []softmax.Solver // -sklearn-solver list
 	penalty    softmax.Penalty
 	c          float64
 	l1Ratio    float64
@@ -97,9 +107,10 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var solver, penalty, splitSeed string
+	var solver, skSolver, penalty, splitSeed string
 	fs.StringVar(&o.data, "data", "", "directory of the four MNIST IDX files (default: the loader's sources)")
-	fs.StringVar(&solver, "solver", "sag", "solver: sag, saga, lbfgs or sgd")
+	fs.StringVar(&solver, "solver", "sag", "solver: sag, saga, lbfgs, sgd or newton-cg (a comma-separated list runs each)")
+	fs.StringVar(&skSolver, "sklearn-solver", "", "scikit-learn solvers for -compare, comma-separated (default: the -solver list)")
 	fs.StringVar(&penalty, "penalty", "l2", "penalty: l2, l1, elasticnet or none")
 	fs.Float64Var(&o.c, "C", 1e5, "inverse regularisation strength")
 	fs.Float64Var(&o.l1Ratio, "l1-ratio", 0, "elastic-net mixing parameter in [0, 1]")
@@ -126,8 +137,25 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	var err error
-	if o.solver, err = softmax.ParseSolver(solver); err != nil {
+	if o.solvers, err = parseSolvers(solver); err != nil {
 		return nil, err
+	}
+	o.solver = o.solvers[0]
+	if skSolver == "" {
+		for _, s := range o.solvers {
+			if s != softmax.SGD {
+				o.skSolvers = append(o.skSolvers, s)
+			}
+		}
+	} else {
+		if o.skSolvers, err = parseSolvers(skSolver); err != nil {
+			return nil, fmt.Errorf("-sklearn-solver: %v", err)
+		}
+		for _, s := range o.skSolvers {
+			if s == softmax.SGD {
+				return nil, errors.New("-sklearn-solver sgd: scikit-learn's LogisticRegression has no sgd solver")
+			}
+		}
 	}
 	if o.penalty, err = softmax.ParsePenalty(penalty); err != nil {
 		return nil, err
@@ -158,53 +186,93 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
+// parseSolvers parses a comma-separated list of solver names.
+func parseSolvers(list string) ([]softmax.Solver, error) {
+	var out []softmax.Solver
+	for _, name := range strings.Split(list, ",") {
+		s, err := softmax.ParseSolver(strings.TrimSpace(name))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
 	o, err := parse(args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "usage: bench [-data DIR] [-solver sag|saga|lbfgs|sgd] [-penalty l2|l1|elasticnet|none] [-C c] [-l1-ratio r] [-tol t] [-max-iter n] [-train-size n] [-test-size n] [-split-seed s] [-seed s] [-threads n] [-objective] [-compare]")
+			fmt.Fprintln(stderr, "usage: bench [-data DIR] [-solver sag|saga|lbfgs|sgd|newton-cg[,...]] [-sklearn-solver list] [-penalty l2|l1|elasticnet|none] [-C c] [-l1-ratio r] [-tol t] [-max-iter n] [-train-size n] [-test-size n] [-split-seed s] [-seed s] [-threads n] [-objective] [-compare]")
 			return 0
 		}
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return 2
 	}
 	o.stdout, o.stderr = stdout, stderr
-	if err := o.settings().Validate(); err != nil {
-		fmt.Fprintf(stderr, "bench: %v\n", err)
-		return 2
+	for _, sv := range append(append([]softmax.Solver(nil), o.solvers...), o.skSolvers...) {
+		st := o.settings()
+		st.Solver = sv
+		if err := st.Validate(); err != nil {
+			fmt.Fprintf(stderr, "bench: %v\n", err)
+			return 2
+		}
 	}
-	res, err := bench(o)
+	start := time.Now()
+	sp, err := prepare(o)
 	if err != nil {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return 1
 	}
-	line, _ := json.Marshal(res)
-	fmt.Fprintln(stdout, string(line))
+	loadS := time.Since(start).Seconds()
+	var results []*Result
+	for _, sv := range o.solvers {
+		o.solver = sv
+		res, err := bench(o, sp, loadS)
+		if err != nil {
+			fmt.Fprintf(stderr, "bench: %v\n", err)
+			return 1
+		}
+		line, _ := json.Marshal(res)
+		fmt.Fprintln(stdout, string(line))
+		results = append(results, res)
+	}
 	if !o.compare {
 		return 0
 	}
-	if o.solver == softmax.SGD {
+	if len(o.skSolvers) == 0 {
 		fmt.Fprintln(stdout, `{"compare":"sgd/`+o.penalty.String()+`","note":"scikit-learn's LogisticRegression has no sgd solver: nothing to compare"}`)
 		return 0
 	}
-	sk, err := sklearn(o)
-	if err != nil {
-		fmt.Fprintf(stderr, "bench: scikit-learn: %v\n", err)
-		return 1
+	for _, skv := range o.skSolvers {
+		o.solver = skv
+		sk, err := sklearn(o)
+		if err != nil {
+			fmt.Fprintf(stderr, "bench: scikit-learn: %v\n", err)
+			return 1
+		}
+		line, _ := json.Marshal(sk)
+		fmt.Fprintln(stdout, string(line))
+		for _, res := range results {
+			if res.Solver == "sgd" {
+				continue
+			}
+			cmp := map[string]any{
+				"compare":          res.Solver + "/" + res.Penalty,
+				"fit_ratio":        round(sk.FitS/res.FitS, 2),
+				"score_diff":       round(res.TestScore-sk.TestScore, 4),
+				"same_permutation": fmt.Sprint(sk.FirstPerm) == fmt.Sprint(res.FirstPerm),
+			}
+			if skv.String() != res.Solver {
+				cmp["compare"] = "go " + res.Solver + " vs sklearn " + skv.String() + "/" + res.Penalty
+			}
+			if res.Objective != 0 && sk.Objective != 0 {
+				cmp["objective_rel_diff"] = (res.Objective - sk.Objective) / math.Abs(sk.Objective)
+			}
+			line, _ = json.Marshal(cmp)
+			fmt.Fprintln(stdout, string(line))
+		}
 	}
-	line, _ = json.Marshal(sk)
-	fmt.Fprintln(stdout, string(line))
-	cmp := map[string]any{
-		"compare":          o.solver.String() + "/" + o.penalty.String(),
-		"fit_ratio":        round(sk.FitS/res.FitS, 2),
-		"score_diff":       round(res.TestScore-sk.TestScore, 4),
-		"same_permutation": fmt.Sprint(sk.FirstPerm) == fmt.Sprint(res.FirstPerm),
-	}
-	if res.Objective != 0 && sk.Objective != 0 {
-		cmp["objective_rel_diff"] = (res.Objective - sk.Objective) / math.Abs(sk.Objective)
-	}
-	line, _ = json.Marshal(cmp)
-	fmt.Fprintln(stdout, string(line))
 	return 0
 }
 
@@ -221,22 +289,25 @@ func (o *options) settings() *softmax.Settings {
 	}
 }
 
-func bench(o *options) (*Result, error) {
-	start := time.Now()
+// prepare loads, shuffles, splits and scales the data (pkg/protocol).
+func prepare(o *options) (*protocol.Split, error) {
 	ps := &protocol.Settings{TrainSize: o.trainSize, TestSize: o.testSize, SplitSeed: o.splitSeed}
 	if o.data != "" {
 		ps.MNIST = &mnist.Options{Source: mnist.Dir, Dir: o.data}
 	}
-	sp, err := protocol.Prepare(ps)
-	if err != nil {
-		return nil, err
-	}
+	return protocol.Prepare(ps)
+}
+
+// bench fits o.solver on the prepared data; loadS is the time prepare took.
+func bench(o *options, sp *protocol.Split, loadS float64) (*Result, error) {
 	runtime.GC()
 	loaded := time.Now()
 	s := o.settings()
-	if o.progress {
-		s.Progress = func(p softmax.Progress) {
-			fmt.Fprintf(o.stderr, "iter %d loss %.6g rel_change %.3g elapsed %.3fs\n", p.Iter, p.Loss, p.RelChange, p.Elapsed.Seconds())
+	passes := 0
+	s.Progress = func(p softmax.Progress) {
+		passes = p.Passes
+		if o.progress {
+			fmt.Fprintf(o.stderr, "iter %d loss %.6g rel_change %.3g passes %d elapsed %.3fs\n", p.Iter, p.Loss, p.RelChange, p.Passes, p.Elapsed.Seconds())
 		}
 	}
 	x := sp.TrainData()
@@ -268,18 +339,19 @@ func bench(o *options) (*Result, error) {
 		C:           o.c,
 		Tol:         o.tol,
 		TrainSize:   o.trainSize,
-		LoadS:       round(loaded.Sub(start).Seconds(), 3),
+		LoadS:       round(loadS, 3),
 		FitS:        round(fitted.Sub(loaded).Seconds(), 3),
 		NIter:       m.NIter,
 		SparsityPct: round(m.Sparsity(), 4),
 		TestScore:   score,
 		FirstPerm:   sp.Permutation[:5],
 		Converged:   &conv,
+		Passes:      passes,
 	}
 	if o.objective {
 		res.Objective = softmax.Loss(x, classIndex(y, m.Classes), m.Coef, m.Intercept, s)
 	}
-	res.TotalS = round(time.Since(start).Seconds(), 3)
+	res.TotalS = round(loadS+time.Since(loaded).Seconds(), 3)
 	return res, nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,6 +29,11 @@ func TestBadFlags(t *testing.T) {
 		{"-solver", "lbfgs", "-penalty", "l1"},
 		{"-solver", "sag", "-penalty", "elasticnet"},
 		{"-solver", "sgd", "-momentum", "1"},
+		{"-solver", "newton-cg", "-penalty", "l1"},
+		{"-solver", "lbfgs,liblinear"},
+		{"-sklearn-solver", "sgd"},
+		{"-sklearn-solver", "liblinear"},
+		{"-solver", "saga", "-penalty", "l1", "-sklearn-solver", "newton-cg"},
 		{"-nope"},
 		{"extra"},
 	} {
@@ -77,5 +83,38 @@ func TestSmallRun(t *testing.T) {
 	}
 	if s := r["test_score"].(float64); s < 0.8 {
 		t.Errorf("test score %v", s)
+	}
+}
+
+// TestSolverList checks that a -solver list prints one line per solver,
+// with the full-batch passes of newton-cg and lbfgs.
+func TestSolverList(t *testing.T) {
+	files, err := mnist.Locate(&mnist.Options{Offline: true})
+	if err != nil {
+		t.Skipf("MNIST files not available offline: %v", err)
+	}
+	var out, errb bytes.Buffer
+	code := run([]string{"-data", filepath.Dir(files.TrainImages), "-train-size", "1000", "-test-size", "500",
+		"-solver", "newton-cg,lbfgs", "-C", "1", "-tol", "1e-2", "-objective"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines, want 2: %q", len(lines), out.String())
+	}
+	var objs []float64
+	for i, want := range []string{"newton-cg", "lbfgs"} {
+		var r Result
+		if err := json.Unmarshal([]byte(lines[i]), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Solver != want || r.Passes < r.NIter || r.NIter == 0 || r.Converged == nil || !*r.Converged {
+			t.Errorf("line %d: %s", i, lines[i])
+		}
+		objs = append(objs, r.Objective)
+	}
+	if d := math.Abs(objs[0]-objs[1]) / objs[1]; d > 1e-4 {
+		t.Errorf("objectives %v differ by %g", objs, d)
 	}
 }
