@@ -52,8 +52,8 @@
 //     It stops as scikit-learn's does: max|gradient| <= Tol for the
 //     objective divided by C; NIter counts Newton iterations. On this
 //     ill-conditioned problem it needs more passes over the data than
-//     LBFGS (MNIST, C=1, tol=1e-4: about 2300 passes in 41 Newton
-//     iterations against about 710 for LBFGS) and is mainly a check of the
+//     LBFGS (MNIST, C=1, tol=1e-4: 2300-2600 passes in 41 Newton
+//     iterations against about 730 for LBFGS) and is mainly a check of the
 //     optimum by an independent second-order method.
 //   - SGD is mini-batch stochastic gradient descent with momentum, not a
 //     scikit-learn solver: the fast path to a good model (about 0.92 test
