@@ -31,47 +31,14 @@ import argparse
 import gzip
 import json
 import os
-import subprocess
 import sys
 import time
 
 import numpy as np
 
+from nb7_protocol import load, objective, split
+
 N_TRAIN = 1000
-NAMES = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-         "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    magic = int.from_bytes(data[0:4], "big")
-    if magic == 0x00000803:
-        n, r, c = (int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(3))
-        return np.frombuffer(data, dtype=np.uint8, offset=16).reshape(n, r * c)
-    if magic == 0x00000801:
-        n = int.from_bytes(data[4:8], "big")
-        return np.frombuffer(data, dtype=np.uint8, offset=8)[:n]
-    raise ValueError(f"{path}: bad IDX magic {magic:#x}")
-
-
-def default_dir():
-    modcache = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True,
-                              text=True, check=True).stdout.strip()
-    return os.path.join(modcache, "github.com", "petar",
-                        "!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63", "data")
-
-
-def objective(X, y, coef, intercept, C, penalty):
-    z = X @ coef.T + intercept
-    zmax = z.max(axis=1, keepdims=True)
-    lse = np.log(np.exp(z - zmax).sum(axis=1)) + zmax[:, 0]
-    ce = float(np.sum(lse - z[np.arange(len(y)), y]))
-    if penalty == "l2":
-        return C * ce + 0.5 * float(np.sum(coef * coef))
-    return C * ce + float(np.sum(np.abs(coef)))
-
-
 def gradient_l2(X, y, coef, intercept, C):
     z = X @ coef.T + intercept
     z -= z.max(axis=1, keepdims=True)
@@ -91,16 +58,10 @@ def main():
 
     import sklearn
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
 
-    d = a.data or default_dir()
-    xtr, ytr, xte, yte = (read_idx(os.path.join(d, n)) for n in NAMES)
-    X = np.concatenate([xtr, xte]).astype(np.float64)
-    y = np.concatenate([ytr, yte]).astype(np.int64)
-    perm = np.random.RandomState(0).permutation(X.shape[0])
-    X, y = X[perm], y[perm]
-    X_train, _, y_train, _ = train_test_split(X, y, train_size=50000, test_size=10000, random_state=0)
+    X, y = load(a.data)
+    perm, X_train, _, y_train, _ = split(X, y)
     X_train, y_train = X_train[:N_TRAIN], y_train[:N_TRAIN]
     Xs = StandardScaler().fit_transform(X_train)
 

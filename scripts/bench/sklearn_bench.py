@@ -20,7 +20,6 @@ The Go bench passes the directory of the module-cache copy of the files.
 """
 
 import argparse
-import gzip
 import json
 import os
 import sys
@@ -29,25 +28,8 @@ import warnings
 
 import numpy as np
 
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    magic = int.from_bytes(data[0:4], "big")
-    if magic == 0x00000803:
-        n, r, c = (int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(3))
-        return np.frombuffer(data, dtype=np.uint8, offset=16).reshape(n, r * c)
-    if magic == 0x00000801:
-        n = int.from_bytes(data[4:8], "big")
-        return np.frombuffer(data, dtype=np.uint8, offset=8)[:n]
-    raise ValueError(f"{path}: bad IDX magic {magic:#x}")
-
-
-def load(data_dir):
-    names = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
-    xtr, ytr, xte, yte = (read_idx(os.path.join(data_dir, n)) for n in names)
-    return np.concatenate([xtr, xte]), np.concatenate([ytr, yte]).astype(np.int64)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from nb7_protocol import load, objective, split  # noqa: E402
 
 
 def main():
@@ -68,17 +50,12 @@ def main():
         sys.exit("sklearn_bench.py: scikit-learn's LogisticRegression has no sgd solver")
 
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
-    from sklearn.utils import check_random_state
 
     t0 = time.perf_counter()
     X, y = load(a.data)
-    permutation = check_random_state(0).permutation(X.shape[0])
-    X = X[permutation].astype(np.float64)
-    y = y[permutation]
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, train_size=a.train_size, test_size=a.test_size, random_state=a.split_seed)
+    permutation, X_train, X_test, y_train, y_test = split(
+        X, y, a.train_size, a.test_size, a.split_seed)
     scaler = StandardScaler()
     X_train = scaler.fit_transform(X_train)
     X_test = scaler.transform(X_test)
@@ -105,19 +82,8 @@ def main():
         "converged": bool(n_iter < a.max_iter),
     }
     if a.objective:
-        z = X_train @ clf.coef_.T + clf.intercept_
-        zmax = z.max(axis=1, keepdims=True)
-        lse = np.log(np.exp(z - zmax).sum(axis=1)) + zmax[:, 0]
-        ce = float(np.sum(lse - z[np.arange(len(y_train)), np.searchsorted(clf.classes_, y_train)]))
-        w = clf.coef_
-        if a.penalty == "l2":
-            obj = a.C * ce + 0.5 * float(np.sum(w * w))
-        elif a.penalty == "l1":
-            obj = a.C * ce + float(np.sum(np.abs(w)))
-        elif a.penalty == "elasticnet":
-            obj = a.C * ce + a.l1_ratio * float(np.sum(np.abs(w))) + 0.5 * (1 - a.l1_ratio) * float(np.sum(w * w))
-        else:
-            obj = ce
+        yi = np.searchsorted(clf.classes_, y_train)
+        obj = objective(X_train, yi, clf.coef_, clf.intercept_, a.C, a.penalty, a.l1_ratio)
         res["objective"] = obj
     res["total_s"] = round(time.perf_counter() - t0, 3)
     print(json.dumps(res))
