@@ -3,7 +3,6 @@ package softmax
 import (
 	"fmt"
 	"math"
-	"time"
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/optimize"
@@ -38,41 +37,10 @@ const (
 // parallel sparse pass over the data, O(nnz K); an iteration usually needs
 // one evaluation.
 func fitLBFGS(p *problem) (*result, error) {
-	ds, k, cf := p.ds, p.k, p.cf
-	d := ds.d
-	nw := d * k
-	dim := nw
-	if cf.intercept {
-		dim += k
-	}
-	e := newEvaluator(ds, p.y, k, cf.threads)
-	l2 := 0.0
-	if cf.Penalty == L2 {
-		l2 = 1 / cf.c
-	}
-	nEval := 0
-	var lastCE float64
-	fg := func(x, g []float64) float64 {
-		nEval++
-		w := x[:nw]
-		var b, gb []float64
-		if cf.intercept {
-			b, gb = x[nw:], g[nw:]
-		}
-		ce := e.eval(w, b, g[:nw], gb, nil)
-		lastCE = ce
-		f := ce
-		if l2 != 0 {
-			sq := 0.0
-			for i, v := range w {
-				sq += v * v
-				g[i] += l2 * v
-			}
-			f += 0.5 * l2 * sq
-		}
-		return f
-	}
-
+	cf := p.cf
+	full := newBatchObjective(p)
+	nw, dim := full.nw, full.dim()
+	fg := full.fg
 	x := make([]float64, dim)
 	g := make([]float64, dim)
 	f := fg(x, g)
@@ -88,7 +56,7 @@ func fitLBFGS(p *problem) (*result, error) {
 			res.converged = true
 			break
 		}
-		if iter >= cf.maxIter || nEval >= lbfgsMaxFun {
+		if iter >= cf.maxIter || full.passes >= lbfgsMaxFun {
 			break
 		}
 		hist.direction(dir, g)
@@ -121,7 +89,7 @@ func fitLBFGS(p *problem) (*result, error) {
 				return nil, fmt.Errorf("%w (lbfgs, iteration %d)", ErrDiverged, iter+1)
 			}
 			op, step, err = ls.Iterate(fNew, floats.Dot(gNew, dir))
-			if nEval >= lbfgsMaxFun {
+			if full.passes >= lbfgsMaxFun {
 				break
 			}
 		}
@@ -139,27 +107,13 @@ func fitLBFGS(p *problem) (*result, error) {
 		fOld := f
 		f = fNew
 		res.nIter = iter + 1
-		if cf.Progress != nil {
-			obj := f * cf.c
-			if cf.Penalty == NoPenalty {
-				obj = f
-			}
-			rel, _, _ := relChange(x[:nw], prevW)
-			cf.Progress(Progress{
-				Solver: LBFGS, Iter: iter + 1, Loss: lastCE / float64(ds.n),
-				Objective: obj, RelChange: rel, Passes: nEval, Elapsed: time.Since(p.start),
-			})
-		}
+		full.report(p, LBFGS, iter+1, f, x, prevW)
 		if (fOld-f)/math.Max(math.Max(math.Abs(fOld), math.Abs(f)), 1) <= lbfgsFtol {
 			res.converged = true
 			break
 		}
 	}
-	res.w = append([]float64(nil), x[:nw]...)
-	res.b = make([]float64, k)
-	if cf.intercept {
-		copy(res.b, x[nw:])
-	}
+	res.w, res.b = full.result(x)
 	return res, nil
 }
 

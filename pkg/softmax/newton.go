@@ -3,7 +3,6 @@ package softmax
 import (
 	"fmt"
 	"math"
-	"time"
 
 	"gonum.org/v1/gonum/floats"
 )
@@ -56,49 +55,17 @@ const (
 // part of H (V, v_b) is sum_i (p_i .* u_i - p_i (p_i . u_i)) [z_i; 1]^T.
 func fitNewtonCG(p *problem) (*result, error) {
 	ds, k, cf := p.ds, p.k, p.cf
-	d := ds.d
-	nw := d * k
-	dim := nw
-	if cf.intercept {
-		dim += k
-	}
-	e := newEvaluator(ds, p.y, k, cf.threads)
+	full := newBatchObjective(p)
+	e := full.e
 	e.probs = make([]float64, ds.n*k)
-	l2 := 0.0
-	if cf.Penalty == L2 {
-		l2 = 1 / cf.c
-	}
-	passes := 0
-	var lastCE float64
-	split := func(x []float64) (w, b []float64) {
-		if cf.intercept {
-			return x[:nw], x[nw:]
-		}
-		return x[:nw], nil
-	}
-	// fg evaluates f and its gradient at x and keeps the probabilities at x
-	// for the Hessian-vector products.
-	fg := func(x, g []float64) float64 {
-		passes++
-		w, b := split(x)
-		_, gb := split(g)
-		ce := e.eval(w, b, g[:nw], gb, nil)
-		lastCE = ce
-		f := ce
-		if l2 != 0 {
-			sq := 0.0
-			for i, v := range w {
-				sq += v * v
-				g[i] += l2 * v
-			}
-			f += 0.5 * l2 * sq
-		}
-		return f
-	}
+	nw, dim, l2, split := full.nw, full.dim(), full.l2, full.split
+	// fg evaluates f and its gradient at x; the evaluator keeps the
+	// probabilities at x for the Hessian-vector products.
+	fg := full.fg
 	// hv stores in out the Hessian of f at the last point fg evaluated
 	// times v.
 	hv := func(v, out []float64) {
-		passes++
+		full.passes++
 		vw, vb := split(v)
 		ow, ob := split(out)
 		e.hessVec(vw, vb, ow, ob)
@@ -214,23 +181,9 @@ func fitNewtonCG(p *problem) (*result, error) {
 		copy(g, gNew)
 		f = fNew
 		res.nIter = iter + 1
-		if cf.Progress != nil {
-			obj := f * cf.c
-			if cf.Penalty == NoPenalty {
-				obj = f
-			}
-			rel, _, _ := relChange(x[:nw], prevW)
-			cf.Progress(Progress{
-				Solver: NewtonCG, Iter: iter + 1, Loss: lastCE / float64(ds.n),
-				Objective: obj, RelChange: rel, Passes: passes, Elapsed: time.Since(p.start),
-			})
-		}
+		full.report(p, NewtonCG, iter+1, f, x, prevW)
 	}
-	res.w = append([]float64(nil), x[:nw]...)
-	res.b = make([]float64, k)
-	if cf.intercept {
-		copy(res.b, x[nw:])
-	}
+	res.w, res.b = full.result(x)
 	return res, nil
 }
 
