@@ -28,14 +28,7 @@ const ConfusionTitle = "confusion matrix"
 // ConfusionMatrix returns an error, and writes nothing, if w is nil, counts
 // is empty or not square, a count is negative, or s is invalid.
 func ConfusionMatrix(w io.Writer, counts [][]int, s *Settings) error {
-	if w == nil {
-		return errNilWriter
-	}
-	f, _, err := confusionFigure(counts, s)
-	if err != nil {
-		return err
-	}
-	return f.writeTo(w)
+	return writeFigure(w, counts, s, confusionFigure)
 }
 
 // confusionGeom records where confusionFigure drew the cells, for the tests.

@@ -51,14 +51,7 @@ type LearningPoint struct {
 // empty, a Size is not positive or repeats, a Test is empty, some points have
 // Train and others not, an accuracy is NaN or outside [0, 1], or s is invalid.
 func LearningCurve(w io.Writer, pts []LearningPoint, s *Settings) error {
-	if w == nil {
-		return errNilWriter
-	}
-	f, _, err := learningFigure(pts, s)
-	if err != nil {
-		return err
-	}
-	return f.writeTo(w)
+	return writeFigure(w, pts, s, learningFigure)
 }
 
 func learningFigure(pts []LearningPoint, s *Settings) (*figure, *curveGeom, error) {
@@ -165,14 +158,7 @@ type History struct {
 // a loss is NaN or infinite, an accuracy is NaN or outside [0, 1], or s is
 // invalid.
 func TrainingCurve(w io.Writer, h History, s *Settings) error {
-	if w == nil {
-		return errNilWriter
-	}
-	f, _, err := trainingFigure(h, s)
-	if err != nil {
-		return err
-	}
-	return f.writeTo(w)
+	return writeFigure(w, h, s, trainingFigure)
 }
 
 func trainingFigure(h History, s *Settings) (*figure, *curveGeom, error) {
@@ -270,14 +256,7 @@ type PathPoint struct {
 // is empty, a C is not positive and finite or repeats, an Accuracy is NaN or
 // outside [0, 1], a Sparsity is NaN or outside [0, 100], or s is invalid.
 func RegularizationPath(w io.Writer, pts []PathPoint, s *Settings) error {
-	if w == nil {
-		return errNilWriter
-	}
-	f, _, err := pathFigure(pts, s)
-	if err != nil {
-		return err
-	}
-	return f.writeTo(w)
+	return writeFigure(w, pts, s, pathFigure)
 }
 
 func pathFigure(pts []PathPoint, s *Settings) (*figure, *curveGeom, error) {

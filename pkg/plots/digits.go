@@ -47,14 +47,7 @@ func Caption(truth, pred int, p float64) string {
 // digit has both or neither of Pixels and Values, an image does not have 784
 // values, a value is NaN or infinite, or s is invalid.
 func Digits(w io.Writer, digits []Digit, s *Settings) error {
-	if w == nil {
-		return errNilWriter
-	}
-	f, _, err := digitsFigure(digits, s)
-	if err != nil {
-		return err
-	}
-	return f.writeTo(w)
+	return writeFigure(w, digits, s, digitsFigure)
 }
 
 // digitsGeom records where digitsFigure drew the images, for the tests.

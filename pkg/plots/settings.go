@@ -208,11 +208,25 @@ func (o *settings) newFigure(w, h vg.Length) (*figure, error) {
 
 // writeTo encodes the figure to w.
 func (f *figure) writeTo(w io.Writer) error {
-	if w == nil {
-		return errors.New("plots: nil io.Writer")
-	}
 	_, err := f.out.WriteTo(w)
 	return err
+}
+
+// errNilWriter is returned by every figure given a nil io.Writer.
+var errNilWriter = errors.New("plots: nil io.Writer")
+
+// writeFigure is the body of every figure function: it builds the figure of
+// in with build and writes it to w. Nothing is built if w is nil, and
+// nothing is written if build returns an error.
+func writeFigure[T, G any](w io.Writer, in T, s *Settings, build func(T, *Settings) (*figure, G, error)) error {
+	if w == nil {
+		return errNilWriter
+	}
+	f, _, err := build(in, s)
+	if err != nil {
+		return err
+	}
+	return f.writeTo(w)
 }
 
 // dpiOf returns the resolution of c if it is a raster canvas.

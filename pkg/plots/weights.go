@@ -17,9 +17,6 @@ import (
 // WeightsTitle is the default title of Weights, the original's suptitle.
 const WeightsTitle = "classification weights vector $w_j$ for digit class $j$"
 
-// errNilWriter is returned by every figure given a nil io.Writer.
-var errNilWriter = errors.New("plots: nil io.Writer")
-
 // Weights draws the weight vectors of a linear classifier on 28x28 images
 // as a grid of images, one panel per class with "Class i" under it and the
 // title WeightsTitle above, as the second cell of the original notebook.
@@ -39,14 +36,7 @@ var errNilWriter = errors.New("plots: nil io.Writer")
 // has no rows, does not have 784 columns, holds a NaN or an infinity, or s
 // is invalid.
 func Weights(w io.Writer, coef mat.Matrix, s *Settings) error {
-	if w == nil {
-		return errNilWriter
-	}
-	f, _, err := weightsFigure(coef, s)
-	if err != nil {
-		return err
-	}
-	return f.writeTo(w)
+	return writeFigure(w, coef, s, weightsFigure)
 }
 
 // weightsGeom records where weightsFigure drew things, for the tests.
