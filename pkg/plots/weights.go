@@ -170,25 +170,22 @@ func majorTicks(lo, hi float64) []plot.Tick {
 // pixels on raster canvases) with ticks and labels on its right and returns
 // the rectangle used.
 func drawColorBar(c draw.Canvas, r vg.Rectangle, cm *colorMap, ticks []plot.Tick, sty draw.TextStyle) vg.Rectangle {
-	// One column, highest value at the top: on a raster canvas one image
-	// pixel per device pixel, each the colour of the value at its centre,
-	// so the ends show the first and last colours of the map; on a vector
-	// canvas the 256 colours of the table.
-	rows := lutSize
+	// Highest value at the top, each image row the colour of the value at
+	// its centre, so the ends show the first and last colours of the map.
+	var rows, cols int
 	if dpi, raster := dpiOf(c); raster {
+		// One column, one image pixel per device pixel.
 		snap := func(l vg.Length) vg.Length {
 			return vg.Length(math.Round(l.Dots(dpi)) / dpi * vg.Inch.Points())
 		}
 		r.Min.X, r.Min.Y, r.Max.X, r.Max.Y = snap(r.Min.X), snap(r.Min.Y), snap(r.Max.X), snap(r.Max.Y)
-		rows = max(1, int(math.Round((r.Max.Y - r.Min.Y).Dots(dpi))))
-	}
-	// On a vector canvas the image has 1024 rows and the aspect ratio of
-	// the bar, which is narrowed to match it exactly: SVG viewers keep an
-	// image's aspect ratio inside its box (gonum's <image> has the default
-	// preserveAspectRatio), so a one-pixel-wide column would be drawn as a
-	// thin line in the middle of the bar.
-	cols := 1
-	if _, raster := dpiOf(c); !raster {
+		rows, cols = max(1, int(math.Round((r.Max.Y-r.Min.Y).Dots(dpi)))), 1
+	} else {
+		// 1024 rows and the aspect ratio of the bar, which is narrowed to
+		// match it exactly: SVG viewers keep an image's aspect ratio
+		// inside its box (gonum's <image> has the default
+		// preserveAspectRatio), so a one-pixel-wide column would be drawn
+		// as a thin line in the middle of the bar.
 		rows = 1024
 		h := r.Max.Y - r.Min.Y
 		cols = max(1, int(math.Round(float64((r.Max.X-r.Min.X)/h)*float64(rows))))
@@ -203,7 +200,6 @@ func drawColorBar(c draw.Canvas, r vg.Rectangle, cm *colorMap, ticks []plot.Tick
 	}
 	c.DrawImage(r, img)
 	drawFrame(c, r)
-	c.SetLineStyle(draw.LineStyle{Color: color.Black, Width: 0.8})
 	for _, t := range ticks {
 		y := r.Min.Y + (r.Max.Y-r.Min.Y)*vg.Length((t.Value-cm.min)/(cm.max-cm.min))
 		c.StrokeLine2(draw.LineStyle{Color: color.Black, Width: 0.8}, r.Max.X, y, r.Max.X+3.5, y)
