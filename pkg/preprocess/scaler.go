@@ -318,12 +318,9 @@ func (s *StandardScaler) apply(dst *mat.Dense, x mat.Matrix, inverse bool) {
 // It panics if the scaler is not fitted, if pix is empty or not a multiple
 // of len(Mean) long, or if a non-empty dst has the wrong shape.
 func (s *StandardScaler) TransformPixels(dst *mat.Dense, pix []uint8) {
-	if len(s.Mean) == 0 {
-		panic("preprocess: scaler not fitted")
-	}
 	c := len(s.Mean)
-	r := pixelRows(pix, c)
 	s.checkFitted(c)
+	r := pixelRows(pix, c)
 	prepareDst(dst, r, c)
 	mean, scale := s.Mean, s.Scale
 	out := dst.RawMatrix()
