@@ -88,34 +88,17 @@ func digitsFigure(digits []Digit, s *Settings) (*figure, *digitsGeom, error) {
 		}
 		ranges[i] = [2]float64{lo, hi}
 	}
-	n := len(digits)
-	cols := o.Columns
-	if cols == 0 {
-		cols = 5
-	}
-	cols = min(cols, n)
-	rows := (n + cols - 1) / cols
-
+	rows, cols := o.grid(len(digits))
 	title := o.title("")
-	ts := titleStyle(title, titleSize)
-	ts.XAlign, ts.YAlign = draw.XCenter, draw.YTop
-	var titleH vg.Length
-	if title != "" {
-		titleH = ts.Height(title) + 10
-	}
 	const pad = 6
 	cellW, cellH := 1.6*vg.Inch, 1.8*vg.Inch
-	wd, ht := o.size(vg.Length(cols)*cellW+2*pad, vg.Length(rows)*cellH+2*pad+titleH)
+	wd, ht := o.size(vg.Length(cols)*cellW+2*pad, vg.Length(rows)*cellH+2*pad+titleHeight(title))
 	f, err := o.newFigure(wd, ht)
 	if err != nil {
 		return nil, nil, err
 	}
 	c := f.Canvas
-	top := c.Max.Y - pad
-	if title != "" {
-		c.FillText(ts, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: top}, title)
-		top -= titleH
-	}
+	top := drawTitle(c, title, c.Max.Y-pad)
 	grid := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
 		Min: vg.Point{X: c.Min.X + pad, Y: c.Min.Y + pad},
 		Max: vg.Point{X: c.Max.X - pad, Y: top},
@@ -140,16 +123,8 @@ func digitsFigure(digits []Digit, s *Settings) (*figure, *digitsGeom, error) {
 
 	g := &digitsGeom{captionSize: cs.Font.Size}
 	for i, v := range vals {
-		tile := tiles.At(grid, i%cols, i/cols)
-		area := tile.Rectangle
-		area.Min.Y += capH
-		r := fitSquares(c, area, Side, Side)
 		img := valuesImage(v, Side, Side, newColorMap(Greys, ranges[i][0], ranges[i][1]))
-		c.DrawImage(r, forVector(c, img))
-		drawFrame(c, r)
-		if t := digits[i].Caption; t != "" {
-			c.FillText(cs, vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: r.Min.Y - 3}, t)
-		}
+		r := drawPanel(c, tiles.At(grid, i%cols, i/cols).Rectangle, capH, img, digits[i].Caption, cs)
 		g.cells = append(g.cells, r)
 	}
 	return f, g, nil

@@ -79,6 +79,21 @@ func fitSquares(c draw.Canvas, r vg.Rectangle, cols, rows int) vg.Rectangle {
 	}
 }
 
+// drawPanel draws a Side x Side image as the panel of a grid in the tile r:
+// the image with square pixels (fitSquares) and a frame in r less capH at
+// the bottom, and caption, unless it is "", centred under the image in sty.
+// It returns the rectangle of the image.
+func drawPanel(c draw.Canvas, r vg.Rectangle, capH vg.Length, img *image.RGBA, caption string, sty draw.TextStyle) vg.Rectangle {
+	r.Min.Y += capH
+	r = fitSquares(c, r, Side, Side)
+	c.DrawImage(r, forVector(c, img))
+	drawFrame(c, r)
+	if caption != "" {
+		c.FillText(sty, vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: r.Min.Y - 3}, caption)
+	}
+	return r
+}
+
 // drawFrame strokes a thin black frame just outside r. On a raster canvas
 // the frame is one device pixel wide and covers exactly the ring of pixels
 // around r, so it is sharp and does not overlap the image.

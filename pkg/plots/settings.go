@@ -147,6 +147,17 @@ func (o *settings) size(defW, defH vg.Length) (w, h vg.Length) {
 	return w, h
 }
 
+// grid returns the rows and columns of a grid of n panels: Columns columns,
+// 5 if Columns is zero, but no more than n.
+func (o *settings) grid(n int) (rows, cols int) {
+	cols = o.Columns
+	if cols == 0 {
+		cols = 5
+	}
+	cols = min(cols, n)
+	return (n + cols - 1) / cols, cols
+}
+
 // title returns the title of a figure whose default title is def.
 func (o *settings) title(def string) string {
 	if o.Title != "" {

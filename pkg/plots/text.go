@@ -42,6 +42,27 @@ func titleStyle(txt string, size vg.Length) draw.TextStyle {
 	return sty
 }
 
+// titleHeight returns the height that drawTitle takes for title, 0 for no
+// title.
+func titleHeight(title string) vg.Length {
+	if title == "" {
+		return 0
+	}
+	return titleStyle(title, titleSize).Height(title) + 10
+}
+
+// drawTitle writes title, if it is not "", centred across c with its top at
+// y, and returns the y below it: y less titleHeight(title).
+func drawTitle(c draw.Canvas, title string, y vg.Length) vg.Length {
+	if title == "" {
+		return y
+	}
+	ts := titleStyle(title, titleSize)
+	ts.XAlign, ts.YAlign = draw.XCenter, draw.YTop
+	c.FillText(ts, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: y}, title)
+	return y - titleHeight(title)
+}
+
 // newPlot returns a new plot whose text sizes follow matplotlib's defaults.
 func newPlot(title string) *plot.Plot {
 	p := plot.New()

@@ -77,12 +77,7 @@ func weightsFigure(coef mat.Matrix, s *Settings) (*figure, *weightsGeom, error) 
 	if scale == 0 {
 		scale = 1
 	}
-	cols := o.Columns
-	if cols == 0 {
-		cols = 5
-	}
-	cols = min(cols, k)
-	rows := (k + cols - 1) / cols
+	rows, cols := o.grid(k)
 	bar := o.ColorBar == ColorBarOn || (o.ColorBar == ColorBarAuto && o.ColorMap != Greys)
 
 	defW, defH := 9*vg.Inch, 4.5*vg.Inch
@@ -102,14 +97,7 @@ func weightsFigure(coef mat.Matrix, s *Settings) (*figure, *weightsGeom, error) 
 
 	const pad = 6
 	c := f.Canvas
-	title := o.title(WeightsTitle)
-	ts := titleStyle(title, titleSize)
-	ts.XAlign, ts.YAlign = draw.XCenter, draw.YTop
-	top := c.Max.Y - pad
-	if title != "" {
-		c.FillText(ts, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: top}, title)
-		top -= ts.Height(title) + 10
-	}
+	top := drawTitle(c, o.title(WeightsTitle), c.Max.Y-pad)
 
 	ls := textStyle(labelSize)
 	ls.XAlign, ls.YAlign = draw.XCenter, draw.YTop
@@ -133,14 +121,8 @@ func weightsFigure(coef mat.Matrix, s *Settings) (*figure, *weightsGeom, error) 
 	}}
 	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: 12, PadY: 10}
 	for i := range k {
-		tile := tiles.At(grid, i%cols, i/cols)
-		area := tile.Rectangle
-		area.Min.Y += labelH
-		r := fitSquares(c, area, Side, Side)
 		img := valuesImage(vals[i*d:(i+1)*d], Side, Side, cm)
-		c.DrawImage(r, forVector(c, img))
-		drawFrame(c, r)
-		c.FillText(ls, vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: r.Min.Y - 3}, fmt.Sprintf("Class %d", i))
+		r := drawPanel(c, tiles.At(grid, i%cols, i/cols).Rectangle, labelH, img, fmt.Sprintf("Class %d", i), ls)
 		g.panels = append(g.panels, r)
 	}
 
