@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"image/color"
@@ -278,15 +279,7 @@ func pathFigure(pts []PathPoint, s *Settings) (*figure, *curveGeom, error) {
 			return nil, nil, fmt.Errorf("plots: pts[%d].Sparsity is %v, want a percentage in [0, 100]", i, pt.Sparsity)
 		}
 	}
-	slices.SortStableFunc(pts, func(a, b PathPoint) int {
-		switch {
-		case a.C < b.C:
-			return -1
-		case a.C > b.C:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(pts, func(a, b PathPoint) int { return cmp.Compare(a.C, b.C) })
 	for i := 1; i < len(pts); i++ {
 		if pts[i].C == pts[i-1].C {
 			return nil, nil, fmt.Errorf("plots: pts has C %v twice", pts[i].C)
