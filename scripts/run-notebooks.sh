@@ -28,7 +28,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 timeout=${NB_TIMEOUT:-600}
 out=${NB_OUT:-build/notebooks}
-# shellcheck source=lib/jupyter.sh
+# shellcheck source=SCRIPTDIR/lib/jupyter.sh
 . scripts/lib/jupyter.sh
 export PYDEVD_DISABLE_FILE_VALIDATION=1 # quiets a debugger warning of ipykernel
 # Go, and Go's bin directory (gonb, goimports, which the kernel needs) on PATH.

@@ -156,7 +156,7 @@ case ":$PATH:" in
 esac
 
 # --- 2. Jupyter -------------------------------------------------------------------------
-# shellcheck source=lib/jupyter.sh
+# shellcheck source=SCRIPTDIR/lib/jupyter.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/jupyter.sh"
 # jupyter_ok prints the versions of the four Python packages and succeeds when the
 # interpreter of `jupyter` imports them all and `jupyter nbconvert` runs.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shell functions shared by scripts/setup.sh and scripts/run-notebooks.sh; source it.
 
 # jupyter_python prints the interpreter that the `jupyter` command runs with.
