@@ -15,8 +15,7 @@
 # It exits 1 if any notebook failed, 2 if the tools cannot be set up.
 #
 # If jupyter, the gonb kernel, gonb or goimports are missing it runs
-# scripts/setup.sh (or, without it, builds gonb and goimports from go.mod's
-# tool directives and registers the kernel).
+# scripts/setup.sh, and exits 2 if they are still missing after it.
 #
 # Environment:
 #   NB_TIMEOUT  per-cell timeout in seconds (default 600; a cold Go build
