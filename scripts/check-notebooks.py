@@ -134,12 +134,12 @@ def check(path):
     results = []
     for label, pattern, lo, hi in EXPECT.get(os.path.basename(path), []):
         rx = re.compile(pattern)
-        found = [(l, rx.match(l.strip())) for l in lines if rx.match(l.strip())]
+        found = [m for m in (rx.match(l.strip()) for l in lines) if m]
         if not found:
             problems.append("missing result line matching %r" % pattern)
             continue
-        line, m = found[-1]
-        results.append(line.strip())
+        m = found[-1]
+        results.append(m.string)
         try:
             value = float(m.group(1))
         except ValueError:
