@@ -161,9 +161,6 @@ func (r *RandomState) Permutation(n int) []int {
 	for i := range p {
 		p[i] = i
 	}
-	for i := n - 1; i > 0; i-- {
-		j := r.RandomInterval(uint64(i))
-		p[i], p[j] = p[j], p[i]
-	}
+	r.Shuffle(n, func(i, j int) { p[i], p[j] = p[j], p[i] })
 	return p
 }
