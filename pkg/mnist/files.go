@@ -69,9 +69,9 @@ func loadFiles(f *Files) (*Set, error) {
 }
 
 // loadFile decodes the file at path, described by sp, into dst. Its error
-// does not name the file. A gzip file
-// is read whole and checked against sp's SHA-256 and size (concurrently
-// with decoding); an uncompressed one is decoded as it is read.
+// does not name the file. A gzip file is read whole and checked against
+// sp's SHA-256 and size (concurrently with decoding); an uncompressed one is
+// decoded as it is read.
 func loadFile(path string, sp spec, dst []uint8) error {
 	f, err := os.Open(path)
 	if err != nil {

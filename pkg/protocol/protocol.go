@@ -70,7 +70,8 @@ func Prepare(s *Settings) (*Split, error) {
 
 // PrepareSet is Prepare on a data set that is already loaded, usually all
 // 70000 images of mnist.Load; all is not modified. A nil s means the zero
-// Settings.
+// Settings. It returns an error naming the sizes if s.TrainSize or
+// s.TestSize is negative or the two do not fit in all.
 func PrepareSet(all *mnist.Set, s *Settings) (*Split, error) {
 	if s == nil {
 		s = &Settings{}
