@@ -342,14 +342,23 @@ func gerRow[T uint8 | float64](g []float64, cols []int32, xs []T, d *[10]float64
 	}
 }
 
-// softmax10 is softmaxInPlace for 10 classes.
+// softmax10 is softmaxInPlace for 10 classes. With the assembly kernels,
+// the exponentials are computed 4 at a time by exp10, bit for bit as
+// math.Exp, when every z[k]-max lies in [-700, 0].
 func softmax10(z *[10]float64) float64 {
-	m := z[0]
+	m, lo := z[0], z[0]
 	for _, x := range z[1:] {
 		m = max(m, x)
+		lo = min(lo, x)
 	}
-	e0, e1, e2, e3, e4 := math.Exp(z[0]-m), math.Exp(z[1]-m), math.Exp(z[2]-m), math.Exp(z[3]-m), math.Exp(z[4]-m)
-	e5, e6, e7, e8, e9 := math.Exp(z[5]-m), math.Exp(z[6]-m), math.Exp(z[7]-m), math.Exp(z[8]-m), math.Exp(z[9]-m)
+	var e0, e1, e2, e3, e4, e5, e6, e7, e8, e9 float64
+	if useAsm && m-lo <= 700 { // false for NaNs and infinities
+		exp10(&z[0], m)
+		e0, e1, e2, e3, e4, e5, e6, e7, e8, e9 = z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9]
+	} else {
+		e0, e1, e2, e3, e4 = math.Exp(z[0]-m), math.Exp(z[1]-m), math.Exp(z[2]-m), math.Exp(z[3]-m), math.Exp(z[4]-m)
+		e5, e6, e7, e8, e9 = math.Exp(z[5]-m), math.Exp(z[6]-m), math.Exp(z[7]-m), math.Exp(z[8]-m), math.Exp(z[9]-m)
+	}
 	sum := ((e0 + e1) + (e2 + e3)) + ((e4 + e5) + (e6 + e7)) + (e8 + e9)
 	inv := 1 / sum
 	*z = [10]float64{e0 * inv, e1 * inv, e2 * inv, e3 * inv, e4 * inv, e5 * inv, e6 * inv, e7 * inv, e8 * inv, e9 * inv}

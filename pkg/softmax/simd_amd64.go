@@ -28,3 +28,6 @@ func sagUpdate10(wr *float64, cols *int32, vals *float64, n int, f float64, d *f
 
 //go:noescape
 func proxStep10(wr *float64, m *float64, feats *int32, n int, c, p float64, a *float64, acc *float64)
+
+//go:noescape
+func exp10(z *float64, m float64)

@@ -30,6 +30,7 @@ loop2:
 	MOVLQSX (DX)(R9*4), BX
 	IMULQ   R10, BX
 	MOVBLZX (R8)(R9*1), R11
+	VXORPD X3, X3, X3
 	VCVTSI2SDL R11, X3, X3
 	VBROADCASTSD X3, Y3
 	VFMADD231PD (DI)(BX*1), Y3, Y0
@@ -38,6 +39,7 @@ loop2:
 	MOVLQSX 4(DX)(R9*4), BX
 	IMULQ   R10, BX
 	MOVBLZX 1(R8)(R9*1), R11
+	VXORPD X7, X7, X7
 	VCVTSI2SDL R11, X7, X7
 	VBROADCASTSD X7, Y7
 	VFMADD231PD (DI)(BX*1), Y7, Y4
@@ -52,6 +54,7 @@ tail:
 	MOVLQSX (DX)(R9*4), BX
 	IMULQ   R10, BX
 	MOVBLZX (R8)(R9*1), R11
+	VXORPD X3, X3, X3
 	VCVTSI2SDL R11, X3, X3
 	VBROADCASTSD X3, Y3
 	VFMADD231PD (DI)(BX*1), Y3, Y0
@@ -144,6 +147,7 @@ gloop:
 	MOVLQSX (DX)(R9*4), BX
 	IMULQ   R10, BX
 	MOVBLZX (R8)(R9*1), R11
+	VXORPD X3, X3, X3
 	VCVTSI2SDL R11, X3, X3
 	VBROADCASTSD X3, Y3
 	VMOVUPD (DI)(BX*1), Y4
@@ -380,5 +384,88 @@ xdone:
 	VMOVUPD Y8, (R11)
 	VMOVUPD Y9, 32(R11)
 	VMOVUPD X10, 64(R11)
+	VZEROUPPER
+	RET
+
+// Constants of math.Exp's FMA path ($GOROOT/src/math/exp_amd64.s), whose
+// operations exp10 repeats lane by lane, in the same order, so that its
+// results are bit for bit those of math.Exp.
+DATA expdata<>+0(SB)/8, $0.5
+DATA expdata<>+8(SB)/8, $1.0
+DATA expdata<>+16(SB)/8, $2.0
+DATA expdata<>+24(SB)/8, $1.6666666666666666667e-1
+DATA expdata<>+32(SB)/8, $4.1666666666666666667e-2
+DATA expdata<>+40(SB)/8, $8.3333333333333333333e-3
+DATA expdata<>+48(SB)/8, $1.3888888888888888889e-3
+DATA expdata<>+56(SB)/8, $1.9841269841269841270e-4
+DATA expdata<>+64(SB)/8, $2.4801587301587301587e-5
+DATA expdata<>+72(SB)/8, $1.4426950408889634073599246810018920
+DATA expdata<>+80(SB)/8, $0.69314718055966295651160180568695068359375
+DATA expdata<>+88(SB)/8, $0.28235290563031577122588448175013436025525412068e-12
+DATA expdata<>+96(SB)/8, $0.0625
+DATA expdata<>+104(SB)/8, $0x3ff
+GLOBL expdata<>+0(SB), RODATA, $112
+
+// EXP4 replaces the 4 lanes of Y0 by exp(Y0 - Y15) as math.Exp computes
+// them for finite arguments in [-708, 0]. Clobbers Y1, Y2, X3.
+#define EXP4 \
+	VSUBPD Y15, Y0, Y0 \
+	VBROADCASTSD expdata<>+72(SB), Y1 \
+	VMULPD Y0, Y1, Y1 \
+	VCVTPD2DQY Y1, X3 \
+	VCVTDQ2PD X3, Y1 \
+	VBROADCASTSD expdata<>+80(SB), Y2 \
+	VFNMADD231PD Y2, Y1, Y0 \
+	VBROADCASTSD expdata<>+88(SB), Y2 \
+	VFNMADD231PD Y2, Y1, Y0 \
+	VBROADCASTSD expdata<>+96(SB), Y2 \
+	VMULPD Y2, Y0, Y0 \
+	VBROADCASTSD expdata<>+64(SB), Y1 \
+	VBROADCASTSD expdata<>+56(SB), Y2 \
+	VFMADD213PD Y2, Y0, Y1 \
+	VBROADCASTSD expdata<>+48(SB), Y2 \
+	VFMADD213PD Y2, Y0, Y1 \
+	VBROADCASTSD expdata<>+40(SB), Y2 \
+	VFMADD213PD Y2, Y0, Y1 \
+	VBROADCASTSD expdata<>+32(SB), Y2 \
+	VFMADD213PD Y2, Y0, Y1 \
+	VBROADCASTSD expdata<>+24(SB), Y2 \
+	VFMADD213PD Y2, Y0, Y1 \
+	VBROADCASTSD expdata<>+0(SB), Y2 \
+	VFMADD213PD Y2, Y0, Y1 \
+	VBROADCASTSD expdata<>+8(SB), Y2 \
+	VFMADD213PD Y2, Y0, Y1 \
+	VMULPD Y1, Y0, Y0 \
+	VBROADCASTSD expdata<>+16(SB), Y2 \
+	VADDPD Y2, Y0, Y1 \
+	VMULPD Y1, Y0, Y0 \
+	VADDPD Y2, Y0, Y1 \
+	VMULPD Y1, Y0, Y0 \
+	VADDPD Y2, Y0, Y1 \
+	VMULPD Y1, Y0, Y0 \
+	VADDPD Y2, Y0, Y1 \
+	VBROADCASTSD expdata<>+8(SB), Y2 \
+	VFMADD213PD Y2, Y1, Y0 \
+	VPMOVSXDQ X3, Y1 \
+	VPBROADCASTQ expdata<>+104(SB), Y2 \
+	VPADDQ Y2, Y1, Y1 \
+	VPSLLQ $52, Y1, Y1 \
+	VMULPD Y1, Y0, Y0
+
+// func exp10(z *float64, m float64)
+// z[0:10] = exp(z[0:10] - m), bit for bit math.Exp on this CPU, for
+// arguments z[k]-m in [-708, 0]; the caller checks the range.
+TEXT ·exp10(SB), NOSPLIT, $0-16
+	MOVQ z+0(FP), AX
+	VBROADCASTSD m+8(FP), Y15
+	VMOVUPD (AX), Y0
+	EXP4
+	VMOVUPD Y0, (AX)
+	VMOVUPD 32(AX), Y0
+	EXP4
+	VMOVUPD Y0, 32(AX)
+	VMOVUPD 64(AX), X0
+	EXP4
+	VMOVUPD X0, 64(AX)
 	VZEROUPPER
 	RET
