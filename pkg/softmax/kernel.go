@@ -26,6 +26,10 @@ type evaluator struct {
 	c     []float64 // folded intercepts b[k] - sum_j m[j]*w[j,k]
 	parts []evalPart
 
+	// csc is the column-major copy of the design for the gradient of full
+	// passes with K = 10, built at the first such pass.
+	csc *cscDesign
+
 	// probs, if not nil (n*K, row-major), receives the softmax
 	// probabilities of every row at the last evaluation over all rows;
 	// hessVec uses them.
@@ -33,10 +37,11 @@ type evaluator struct {
 }
 
 type evalPart struct {
-	g  []float64 // raw-feature gradient, d*K
-	s  []float64 // sum of P-Y, K
-	z  []float64 // scratch, K
-	ce float64
+	g   []float64 // raw-feature gradient, d*K
+	s   []float64 // sum of P-Y, K
+	z   []float64 // scratch, K
+	res []float64 // residuals P-Y of a column block, cscRows*K
+	ce  float64
 }
 
 func newEvaluator(ds *design, y []int, k, threads int) *evaluator {
@@ -100,11 +105,18 @@ func (e *evaluator) evalChunks(w, b, gw, gb []float64, rows []int, nc int) float
 	if nc == 0 {
 		nc = 1
 	}
+	useCSC := grad && rows == nil && e.k == 10
+	if useCSC && (e.csc == nil || e.csc.nc != nc) {
+		e.csc = newCSC(e.ds, nc, e.threads)
+	}
 	if grad {
 		for i := 0; i < nc; i++ {
 			p := &e.parts[i]
 			if p.g == nil {
 				p.g = make([]float64, e.ds.d*e.k)
+			}
+			if useCSC && p.res == nil {
+				p.res = make([]float64, cscRows*10)
 			}
 		}
 	}
@@ -121,11 +133,23 @@ func (e *evaluator) evalChunks(w, b, gw, gb []float64, rows []int, nc int) float
 		if rows != nil {
 			pr = nil
 		}
+		var cs *cscChunk
+		if useCSC {
+			cs = &e.csc.chunks[ci]
+		}
 		switch {
 		case e.k == 10 && e.ds.v8 != nil:
-			p.ce = kernel10(e.ds.v8, e, rows, lo, hi, g, p.s, pr)
+			var cv []uint8
+			if cs != nil {
+				cv = e.csc.v8
+			}
+			p.ce = kernel10(e.ds.v8, e, rows, lo, hi, g, p.s, pr, cs, cv, p.res)
 		case e.k == 10:
-			p.ce = kernel10(e.ds.v64, e, rows, lo, hi, g, p.s, pr)
+			var cv []float64
+			if cs != nil {
+				cv = e.csc.v64
+			}
+			p.ce = kernel10(e.ds.v64, e, rows, lo, hi, g, p.s, pr, cs, cv, p.res)
 		case e.ds.v8 != nil:
 			p.ce = kernel(e.ds.v8, e, rows, lo, hi, g, p.s, p.z, pr)
 		default:
@@ -231,8 +255,13 @@ func kernel[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g
 }
 
 // kernel10 is kernel for K = 10, with the per-row accumulators in
-// registers.
-func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g, s, pr []float64) float64 {
+// registers. If cs is not nil (the column blocks of rows lo:hi of the
+// design, with values cv, and rows nil), the gradient is accumulated
+// column by column over each block (colAcc) from the residuals of its rows
+// stored in res, instead of row by row (gerRow): the same fused
+// multiply-adds in the same order, without a read-modify-write of a
+// gradient row per nonzero.
+func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g, s, pr []float64, cs *cscChunk, cv []T, res []float64) float64 {
 	ds := e.ds
 	v := e.v
 	if len(v) != ds.d*10 || (g != nil && len(g) != ds.d*10) {
@@ -243,34 +272,125 @@ func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int,
 	sum := (*[10]float64)(s)
 	var z [10]float64
 	ce := 0.0
-	for r := lo; r < hi; r++ {
-		i := r
-		if rows != nil {
-			i = rows[r]
+	blocks := []cscBlock{{lo: lo, hi: hi}}
+	if cs != nil {
+		if g == nil || rows != nil || cs.lo != lo || cs.hi != hi {
+			panic("softmax: kernel10: bad column blocks")
 		}
-		a, b := ptr[i], ptr[i+1]
-		cols := col[a:b]
-		xs := vals[a:b]
-		xs = xs[:len(cols)]
-		z = *c
-		gemvRow(&z, v, cols, xs)
-		yi := e.y[i]
-		zy := z[yi]
-		ce += softmax10(&z) - zy
-		if pr != nil {
-			*(*[10]float64)(pr[i*10 : i*10+10]) = z
+		blocks = cs.blocks
+	}
+	for _, blk := range blocks {
+		for r := blk.lo; r < blk.hi; r++ {
+			i := r
+			if rows != nil {
+				i = rows[r]
+			}
+			a, b := ptr[i], ptr[i+1]
+			cols := col[a:b]
+			xs := vals[a:b]
+			xs = xs[:len(cols)]
+			z = *c
+			gemvRow(&z, v, cols, xs)
+			yi := e.y[i]
+			zy := z[yi]
+			ce += softmax10(&z) - zy
+			if pr != nil {
+				*(*[10]float64)(pr[i*10 : i*10+10]) = z
+			}
+			z[yi] -= 1
+			for kk, d := range z {
+				sum[kk] += d
+			}
+			if g == nil {
+				continue
+			}
+			if cs != nil {
+				*(*[10]float64)(res[(r-blk.lo)*10 : (r-blk.lo)*10+10]) = z
+				continue
+			}
+			gerRow(g, cols, xs, &z)
 		}
-		z[yi] -= 1
-		for kk, d := range z {
-			sum[kk] += d
+		if cs != nil {
+			colAcc(g, res[:(blk.hi-blk.lo)*10], blk.ptr, e.csc.rows, cv)
 		}
-		if g == nil {
-			continue
-		}
-		gerRow(g, cols, xs, &z)
 	}
 	return ce
 }
+
+// colAcc adds to g[j*10 : +10], for every feature j, the sum over the
+// entries t in ptr[j]:ptr[j+1] of xs[t]*res[rows[t]*10 : +10], entry by
+// entry in order, as gerRow does row by row. Every rows[t] must be below
+// len(res)/10 and len(ptr) must be len(g)/10 + 1.
+func colAcc[T uint8 | float64](g, res []float64, ptr []int32, rows []int32, xs []T) {
+	d := len(ptr) - 1
+	if len(g) != d*10 {
+		panic("softmax: colAcc: bad gradient length")
+	}
+	if useAsm && len(res) > 0 {
+		// Pointers to entry t of rows and xs, or to a dummy past the end
+		// (for an empty range).
+		pr := func(t int32) *int32 {
+			if t < int32(len(rows)) {
+				return &rows[t]
+			}
+			return &dummyRow
+		}
+		var spare [10]float64 // the pair of an odd last feature
+		for j := 0; j < d; j += 2 {
+			a, b, c := ptr[j], ptr[j+1], ptr[j+1]
+			ga, gb := &g[j*10], &spare[0]
+			if j+1 < d {
+				c, gb = ptr[j+2], &g[j*10+10]
+			}
+			if a == c {
+				continue
+			}
+			switch x := any(xs).(type) {
+			case []uint8:
+				px := func(t int32) *uint8 {
+					if t < int32(len(x)) {
+						return &x[t]
+					}
+					return &dummyU8
+				}
+				col2x10u8(ga, gb, &res[0], pr(a), px(a), int(b-a), pr(b), px(b), int(c-b))
+			case []float64:
+				px := func(t int32) *float64 {
+					if t < int32(len(x)) {
+						return &x[t]
+					}
+					return &dummyF64
+				}
+				col2x10f64(ga, gb, &res[0], pr(a), px(a), int(b-a), pr(b), px(b), int(c-b))
+			}
+		}
+		return
+	}
+	for j := 0; j < d; j++ {
+		gj := (*[10]float64)(g[j*10 : j*10+10])
+		for t := ptr[j]; t < ptr[j+1]; t++ {
+			x := float64(xs[t])
+			r := int(rows[t])
+			dr := (*[10]float64)(res[r*10 : r*10+10])
+			gj[0] += x * dr[0]
+			gj[1] += x * dr[1]
+			gj[2] += x * dr[2]
+			gj[3] += x * dr[3]
+			gj[4] += x * dr[4]
+			gj[5] += x * dr[5]
+			gj[6] += x * dr[6]
+			gj[7] += x * dr[7]
+			gj[8] += x * dr[8]
+			gj[9] += x * dr[9]
+		}
+	}
+}
+
+var (
+	dummyRow int32
+	dummyU8  uint8
+	dummyF64 float64
+)
 
 // gemvRow adds to z the sum over t of xs[t]*v[cols[t]*10 : +10]. The
 // assembly version does not check bounds: every cols[t] must be below

@@ -469,3 +469,142 @@ TEXT ·exp10(SB), NOSPLIT, $0-16
 	VMOVUPD X0, 64(AX)
 	VZEROUPPER
 	RET
+
+// COLU8(xs, rows, b, xb, a0, a1, a2) adds float64(xs[R9]) * res[rows[R9]*10 : +10]
+// (res in DI) to a0 (0-3), a1 (4-7), a2 (8-9, X form), with Yb as the
+// broadcast register. Clobbers BX.
+#define COLU8(xs, rows, b, xb, a0, a1, a2) \
+	MOVBLZX (xs)(R9*1), BX \
+	VXORPD xb, xb, xb \
+	VCVTSI2SDL BX, xb, xb \
+	VBROADCASTSD xb, b \
+	MOVLQSX (rows)(R9*4), BX \
+	IMULQ   $80, BX \
+	VFMADD231PD (DI)(BX*1), b, a0 \
+	VFMADD231PD 32(DI)(BX*1), b, a1 \
+	VFMADD231PD 64(DI)(BX*1), xb, a2
+
+#define COLF64(xs, rows, b, xb, a0, a1, a2) \
+	VBROADCASTSD (xs)(R9*8), b \
+	MOVLQSX (rows)(R9*4), BX \
+	IMULQ   $80, BX \
+	VFMADD231PD (DI)(BX*1), b, a0 \
+	VFMADD231PD 32(DI)(BX*1), b, a1 \
+	VFMADD231PD 64(DI)(BX*1), xb, a2
+
+// COLLOAD loads ga (AX) into Y0, Y1, X2 and gb (SI) into Y4, Y5, X6 and
+// sets CX = min(na, nb); COLSTORE stores them back.
+#define COLLOAD \
+	VMOVUPD (AX), Y0 \
+	VMOVUPD 32(AX), Y1 \
+	VMOVUPD 64(AX), X2 \
+	VMOVUPD (SI), Y4 \
+	VMOVUPD 32(SI), Y5 \
+	VMOVUPD 64(SI), X6 \
+	MOVQ R12, CX \
+	CMPQ R13, CX \
+	CMOVQLT R13, CX \
+	XORQ R9, R9
+
+#define COLSTORE \
+	VMOVUPD Y0, (AX) \
+	VMOVUPD Y1, 32(AX) \
+	VMOVUPD X2, 64(AX) \
+	VMOVUPD Y4, (SI) \
+	VMOVUPD Y5, 32(SI) \
+	VMOVUPD X6, 64(SI) \
+	VZEROUPPER
+
+// func col2x10u8(ga, gb, res *float64, ra *int32, xa *uint8, na int, rb *int32, xb *uint8, nb int)
+// ga[0:10] += float64(xa[t]) * res[ra[t]*10 : +10] for t = 0, 1, ..., na-1
+// in that order, one fused multiply-add per element and entry (exactly as
+// ger10u8 accumulates a gradient row), and likewise gb with rb, xb, nb.
+// The two chains are interleaved for instruction-level parallelism.
+TEXT ·col2x10u8(SB), NOSPLIT, $0-72
+	MOVQ ga+0(FP), AX
+	MOVQ gb+8(FP), SI
+	MOVQ res+16(FP), DI
+	MOVQ ra+24(FP), DX
+	MOVQ xa+32(FP), R8
+	MOVQ na+40(FP), R12
+	MOVQ rb+48(FP), R10
+	MOVQ xb+56(FP), R11
+	MOVQ nb+64(FP), R13
+	COLLOAD
+
+cboth:
+	CMPQ R9, CX
+	JGE  ctaila
+	COLU8(R8, DX, Y3, X3, Y0, Y1, X2)
+	COLU8(R11, R10, Y7, X7, Y4, Y5, X6)
+	INCQ R9
+	JMP  cboth
+
+ctaila:
+	MOVQ CX, R9
+
+ctaila1:
+	CMPQ R9, R12
+	JGE  ctailb
+	COLU8(R8, DX, Y3, X3, Y0, Y1, X2)
+	INCQ R9
+	JMP  ctaila1
+
+ctailb:
+	MOVQ CX, R9
+
+ctailb1:
+	CMPQ R9, R13
+	JGE  cdone
+	COLU8(R11, R10, Y7, X7, Y4, Y5, X6)
+	INCQ R9
+	JMP  ctailb1
+
+cdone:
+	COLSTORE
+	RET
+
+// func col2x10f64(ga, gb, res *float64, ra *int32, xa *float64, na int, rb *int32, xb *float64, nb int)
+TEXT ·col2x10f64(SB), NOSPLIT, $0-72
+	MOVQ ga+0(FP), AX
+	MOVQ gb+8(FP), SI
+	MOVQ res+16(FP), DI
+	MOVQ ra+24(FP), DX
+	MOVQ xa+32(FP), R8
+	MOVQ na+40(FP), R12
+	MOVQ rb+48(FP), R10
+	MOVQ xb+56(FP), R11
+	MOVQ nb+64(FP), R13
+	COLLOAD
+
+dboth:
+	CMPQ R9, CX
+	JGE  dtaila
+	COLF64(R8, DX, Y3, X3, Y0, Y1, X2)
+	COLF64(R11, R10, Y7, X7, Y4, Y5, X6)
+	INCQ R9
+	JMP  dboth
+
+dtaila:
+	MOVQ CX, R9
+
+dtaila1:
+	CMPQ R9, R12
+	JGE  dtailb
+	COLF64(R8, DX, Y3, X3, Y0, Y1, X2)
+	INCQ R9
+	JMP  dtaila1
+
+dtailb:
+	MOVQ CX, R9
+
+dtailb1:
+	CMPQ R9, R13
+	JGE  ddone
+	COLF64(R11, R10, Y7, X7, Y4, Y5, X6)
+	INCQ R9
+	JMP  dtailb1
+
+ddone:
+	COLSTORE
+	RET

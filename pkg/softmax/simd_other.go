@@ -36,3 +36,11 @@ func proxStep10(wr *float64, m *float64, feats *int32, n int, c, p float64, a *f
 func exp10(z *float64, m float64) {
 	panic("softmax: no assembly kernels")
 }
+
+func col2x10u8(ga, gb, res *float64, ra *int32, xa *uint8, na int, rb *int32, xb *uint8, nb int) {
+	panic("softmax: no assembly kernels")
+}
+
+func col2x10f64(ga, gb, res *float64, ra *int32, xa *float64, na int, rb *int32, xb *float64, nb int) {
+	panic("softmax: no assembly kernels")
+}
