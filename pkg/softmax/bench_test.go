@@ -89,18 +89,38 @@ func TestExp10(t *testing.T) {
 		}
 	}
 	// softmax10 against the scalar path, including out-of-range rows.
+	nok := 0
 	for it := 0; it < 20000; it++ {
 		var z [10]float64
 		for k := range z {
 			z[k] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(4)))
 		}
-		a, b := z, z
+		a, b, c := z, z, z
+		if _, _, ok := softmax10x(&c[0]); ok {
+			nok++
+		} else if c != z {
+			t.Fatalf("softmax10x(%v) changed z to %v and failed", z, c)
+		}
 		useAsm = false
 		lb := softmax10(&b)
 		useAsm = true
 		la := softmax10(&a)
 		if a != b || math.Float64bits(la) != math.Float64bits(lb) {
 			t.Fatalf("softmax10(%v): asm %v %v, Go %v %v", z, a, la, b, lb)
+		}
+	}
+	if nok < 1000 || nok > 19000 {
+		t.Errorf("softmax10x took %d of 20000 rows, want both paths exercised", nok)
+	}
+	// NaNs and infinities take the Go path.
+	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		z := [10]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+		for k := range z {
+			c := z
+			c[k] = bad
+			if _, _, ok := softmax10x(&c[0]); ok {
+				t.Errorf("softmax10x took a row with z[%d] = %v", k, bad)
+			}
 		}
 	}
 }

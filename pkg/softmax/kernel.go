@@ -463,9 +463,15 @@ func gerRow[T uint8 | float64](g []float64, cols []int32, xs []T, d *[10]float64
 }
 
 // softmax10 is softmaxInPlace for 10 classes. With the assembly kernels,
-// the exponentials are computed 4 at a time by exp10, bit for bit as
-// math.Exp, when every z[k]-max lies in [-700, 0].
+// when every z[k]-max lies in [-700, 0], softmax10x does it all in vector
+// registers (the exponentials 4 at a time, bit for bit as math.Exp), with
+// the same operations in the same order as the Go code below.
 func softmax10(z *[10]float64) float64 {
+	if useAsm {
+		if sum, m, ok := softmax10x(&z[0]); ok {
+			return m + math.Log(sum)
+		}
+	}
 	m, lo := z[0], z[0]
 	for _, x := range z[1:] {
 		m = max(m, x)

@@ -37,3 +37,6 @@ func col2x10u8(ga, gb, res *float64, ra *int32, xa *uint8, na int, rb *int32, xb
 
 //go:noescape
 func col2x10f64(ga, gb, res *float64, ra *int32, xa *float64, na int, rb *int32, xb *float64, nb int)
+
+//go:noescape
+func softmax10x(z *float64) (sum, m float64, ok bool)

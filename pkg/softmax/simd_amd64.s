@@ -404,7 +404,8 @@ DATA expdata<>+80(SB)/8, $0.69314718055966295651160180568695068359375
 DATA expdata<>+88(SB)/8, $0.28235290563031577122588448175013436025525412068e-12
 DATA expdata<>+96(SB)/8, $0.0625
 DATA expdata<>+104(SB)/8, $0x3ff
-GLOBL expdata<>+0(SB), RODATA, $112
+DATA expdata<>+112(SB)/8, $-700.0
+GLOBL expdata<>+0(SB), RODATA, $120
 
 // EXP4 replaces the 4 lanes of Y0 by exp(Y0 - Y15) as math.Exp computes
 // them for finite arguments in [-708, 0]. Clobbers Y1, Y2, X3.
@@ -607,4 +608,74 @@ dtailb1:
 
 ddone:
 	COLSTORE
+	RET
+
+// func softmax10x(z *float64) (sum, m float64, ok bool)
+// If every z[k] - m lies in [-700, 0], m = max_k z[k], replaces z[0:10] by
+// softmax(z) and returns sum = sum_k exp(z[k] - m) and ok; the operations
+// and their order are softmax10's with math.Exp (exp10's, then
+// ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)) + (e8+e9), 1/sum, e_k*(1/sum)), so
+// the results are bit for bit the same. Otherwise (also for NaNs and
+// infinities) z is left alone and ok is false.
+TEXT ·softmax10x(SB), NOSPLIT, $0-25
+	MOVQ z+0(FP), AX
+	VMOVUPD (AX), Y0
+	VMOVUPD 32(AX), Y1
+	VMOVUPD 64(AX), X2
+	VMAXPD Y1, Y0, Y3
+	VEXTRACTF128 $1, Y3, X4
+	VMAXPD X4, X3, X3
+	VMAXPD X2, X3, X3
+	VPERMILPD $1, X3, X4
+	VMAXSD X4, X3, X3
+	VBROADCASTSD X3, Y15
+	// Range check: z[k] - m >= -700 (false for NaNs).
+	VBROADCASTSD expdata<>+112(SB), Y8
+	VSUBPD Y15, Y0, Y5
+	VSUBPD Y15, Y1, Y6
+	VSUBPD X15, X2, X7
+	VCMPPD $0x1D, Y8, Y5, Y5
+	VCMPPD $0x1D, Y8, Y6, Y6
+	VCMPPD $0x1D, X8, X7, X7
+	VANDPD Y6, Y5, Y5
+	VMOVMSKPD Y5, BX
+	CMPQ BX, $15
+	JNE  sbad
+	VMOVMSKPD X7, BX
+	CMPQ BX, $3
+	JNE  sbad
+	VMOVUPD (AX), Y0
+	EXP4
+	VMOVAPD Y0, Y10
+	VMOVUPD 32(AX), Y0
+	EXP4
+	VMOVAPD Y0, Y11
+	VMOVUPD 64(AX), X0
+	EXP4
+	VMOVAPD X0, X12
+	// sum = ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)) + (e8+e9)
+	VHADDPD Y11, Y10, Y4
+	VEXTRACTF128 $1, Y4, X5
+	VADDPD X5, X4, X4
+	VHADDPD X4, X4, X4
+	VHADDPD X12, X12, X6
+	VADDSD X6, X4, X4
+	VBROADCASTSD expdata<>+8(SB), Y7
+	VDIVSD X4, X7, X7
+	VBROADCASTSD X7, Y7
+	VMULPD Y7, Y10, Y10
+	VMULPD Y7, Y11, Y11
+	VMULPD X7, X12, X12
+	VMOVUPD Y10, (AX)
+	VMOVUPD Y11, 32(AX)
+	VMOVUPD X12, 64(AX)
+	VMOVSD X4, sum+8(FP)
+	VMOVSD X15, m+16(FP)
+	MOVB $1, ok+24(FP)
+	VZEROUPPER
+	RET
+
+sbad:
+	MOVB $0, ok+24(FP)
+	VZEROUPPER
 	RET
