@@ -82,7 +82,16 @@
 // notebook's sparsity of about 9%.
 //
 // On amd64 with AVX2 and FMA the K = 10 kernels run in assembly, with a
-// pure Go fallback elsewhere (and with the noasm build tag).
+// pure Go fallback elsewhere (and with the noasm build tag). A full pass
+// (loss and gradient) costs about 20 fused multiply-adds per nonzero: the
+// logits row by row over the compressed rows, the softmax of a row in
+// vector registers (exponentials bit for bit as math.Exp), and the gradient
+// column by column over blocks of a compressed-column copy of the design
+// that the first full pass builds (5 bytes per nonzero for Pixels, 37 MB
+// for MNIST's 50000 training rows), with the same operations in the same
+// order as row by row, so the results do not depend on the path taken. On
+// MNIST (50000 x 784, 7.5 million nonzeros) a pass takes about 12 ms on two
+// shared cores.
 //
 // # Saving models
 //
