@@ -8,9 +8,10 @@
 #              nothing else runs (except when only an optional component is missing: exit 3)
 #   gofmt      every .go file is gofmt-clean (the unformatted files are listed)
 #   vet        go vet ./...
-#   go test    go test ./... (the fuzz targets' seed corpora run as ordinary tests; the
-#              Dockerfile test in scripts/dockerfile is one of the packages)
-#   race       go test -race -short ./pkg/softmax (needs cgo and a C compiler)
+#   go test    go test -count=1 ./... (run, not taken from the test cache; the fuzz targets'
+#              seed corpora run as ordinary tests; the Dockerfile test in scripts/dockerfile
+#              is one of the packages)
+#   race       go test -count=1 -race -short ./pkg/softmax (needs cgo and a C compiler)
 #   notebooks  bash scripts/run-notebooks.sh: every notebook executed headless and checked
 #              (errors, panics, figures, the port's score and sparsity); needs go build ./...
 #   e2e        bash scripts/e2e/run.sh: the browser test; runs when CI=true or with --e2e
@@ -161,7 +162,7 @@ stage vet go vet ./... || true
 
 go_test() {
 	# The package lines ("ok", "FAIL") are what CI reads: keep them in the output.
-	go test ./... 2>&1 | tee "$logs/go-test.log"
+	go test -count=1 ./... 2>&1 | tee "$logs/go-test.log"
 	return "${PIPESTATUS[0]}"
 }
 stage "go test" go_test || true
@@ -169,7 +170,7 @@ stage "go test" go_test || true
 if [ -d pkg/softmax ]; then
 	if [ "$(go env CGO_ENABLED)" = 1 ] && command -v "$(go env CC)" >/dev/null 2>&1; then
 		# -short: the race detector slows the solvers 5-10x; long fits honour testing.Short.
-		stage race go test -race -short ./pkg/softmax || true
+		stage race go test -count=1 -race -short ./pkg/softmax || true
 	else
 		skip race "the race detector needs cgo and a C compiler (CGO_ENABLED=$(go env CGO_ENABLED), CC=$(go env CC))"
 	fi
