@@ -217,18 +217,10 @@ func kernel[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g
 		if rows != nil {
 			i = rows[r]
 		}
-		copy(z, c)
 		a, b := ptr[i], ptr[i+1]
 		cols := col[a:b]
 		xs := vals[a:b]
-		for t, j := range cols {
-			x := float64(xs[t])
-			vj := v[int(j)*k : int(j)*k+k]
-			vj = vj[:len(z)]
-			for kk := range z {
-				z[kk] += x * vj[kk]
-			}
-		}
+		gemvRowK(z, c, v, cols, xs)
 		yi := e.y[i]
 		zy := z[yi]
 		ce += softmaxInPlace(z) - zy
@@ -242,16 +234,39 @@ func kernel[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g
 		if g == nil {
 			continue
 		}
-		for t, j := range cols {
-			x := float64(xs[t])
-			gj := g[int(j)*k : int(j)*k+k]
-			gj = gj[:len(z)]
-			for kk, d := range z {
-				gj[kk] += x * d
-			}
-		}
+		gerRowK(g, cols, xs, z)
 	}
 	return ce
+}
+
+// gemvRowK sets z = c + sum_t xs[t] v[cols[t]*K:(cols[t]+1)*K], the K
+// folded logits of one row of the design (K = len(z)); gemvRow is the
+// K = 10 version.
+func gemvRowK[T uint8 | float64](z, c, v []float64, cols []int32, xs []T) {
+	k := len(z)
+	copy(z, c)
+	for t, j := range cols {
+		x := float64(xs[t])
+		vj := v[int(j)*k : int(j)*k+k]
+		vj = vj[:len(z)]
+		for kk := range z {
+			z[kk] += x * vj[kk]
+		}
+	}
+}
+
+// gerRowK adds xs[t] d to g[cols[t]*K:(cols[t]+1)*K] for every entry t of
+// one row of the design (K = len(d)); gerRow is the K = 10 version.
+func gerRowK[T uint8 | float64](g []float64, cols []int32, xs []T, d []float64) {
+	k := len(d)
+	for t, j := range cols {
+		x := float64(xs[t])
+		gj := g[int(j)*k : int(j)*k+k]
+		gj = gj[:len(d)]
+		for kk, dk := range d {
+			gj[kk] += x * dk
+		}
+	}
 }
 
 // kernel10 is kernel for K = 10, with the per-row accumulators in

@@ -75,18 +75,8 @@ func (m *Model) scores(x Data) (z []float64, n, k int) {
 func decision[T uint8 | float64](vals []T, e *evaluator, lo, hi int, z []float64) {
 	ds, k := e.ds, e.k
 	for i := lo; i < hi; i++ {
-		zi := z[i*k : i*k+k]
-		copy(zi, e.c)
 		a, b := ds.ptr[i], ds.ptr[i+1]
-		xs := vals[a:b]
-		for t, j := range ds.col[a:b] {
-			x := float64(xs[t])
-			vj := e.v[int(j)*k : int(j)*k+k]
-			vj = vj[:len(zi)]
-			for kk := range zi {
-				zi[kk] += x * vj[kk]
-			}
-		}
+		gemvRowK(z[i*k:i*k+k], e.c, e.v, ds.col[a:b], vals[a:b])
 	}
 }
 

@@ -238,18 +238,10 @@ func hvKernel[T uint8 | float64](vals []T, e *evaluator, lo, hi int, g, s, z []f
 	z = z[:k]
 	s = s[:k]
 	for i := lo; i < hi; i++ {
-		copy(z, c)
 		a, b := ptr[i], ptr[i+1]
 		cols := col[a:b]
 		xs := vals[a:b]
-		for t, j := range cols {
-			x := float64(xs[t])
-			vj := v[int(j)*k : int(j)*k+k]
-			vj = vj[:len(z)]
-			for kk := range z {
-				z[kk] += x * vj[kk]
-			}
-		}
+		gemvRowK(z, c, v, cols, xs)
 		pr := e.probs[i*k : i*k+k]
 		pr = pr[:len(z)]
 		pu := 0.0
@@ -261,14 +253,7 @@ func hvKernel[T uint8 | float64](vals []T, e *evaluator, lo, hi int, g, s, z []f
 			z[kk] = r
 			s[kk] += r
 		}
-		for t, j := range cols {
-			x := float64(xs[t])
-			gj := g[int(j)*k : int(j)*k+k]
-			gj = gj[:len(z)]
-			for kk, r := range z {
-				gj[kk] += x * r
-			}
-		}
+		gerRowK(g, cols, xs, z)
 	}
 }
 
