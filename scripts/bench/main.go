@@ -73,6 +73,9 @@ type Result struct {
 	// Passes is the number of full-batch passes over the data (gradients
 	// and Hessian-vector products) of the full-batch solvers.
 	Passes int `json:"passes,omitempty"`
+	// BLAS is, for scikit-learn, the BLAS library numpy calls and its
+	// threads (scikit-learn's lbfgs and newton-cg times depend on it).
+	BLAS string `json:"blas,omitempty"`
 }
 
 type options struct {

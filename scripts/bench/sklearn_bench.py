@@ -32,6 +32,25 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from nb7_protocol import load, objective, split  # noqa: E402
 
 
+def blas():
+    """The BLAS numpy calls, with its threads, as threadpoolctl sees it.
+
+    Debian's python3-scipy pulls OpenBLAS in (through python3-pythran), and
+    numpy then uses it through the libblas.so.3 alternative; the reference
+    BLAS (libblas3) is single-threaded and not listed by threadpoolctl.
+    scikit-learn's lbfgs and newton-cg spend their time in it.
+    """
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (no threadpoolctl)"
+    libs = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    if not libs:
+        return "not OpenBLAS/MKL/BLIS (reference BLAS?), 1 thread"
+    return ", ".join("%s %s, %d threads" % (i.get("internal_api"), i.get("version"), i.get("num_threads"))
+                     for i in libs)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("-data", required=True)
@@ -80,6 +99,7 @@ def main():
         "test_score": float(score),
         "first_perm": [int(v) for v in permutation[:5]],
         "converged": bool(n_iter < a.max_iter),
+        "blas": blas(),
     }
     if a.objective:
         yi = np.searchsorted(clf.classes_, y_train)
