@@ -5,9 +5,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
-
-	"github.com/mlphys/softmax-mnist/pkg/mnist"
-	"github.com/mlphys/softmax-mnist/pkg/preprocess"
 )
 
 // BenchmarkEval times one full-batch loss and gradient pass (K = 10) over
@@ -134,23 +131,9 @@ func TestExp10(t *testing.T) {
 // pixels), the unit of work of L-BFGS and Newton-CG. It is skipped when
 // the MNIST files are not available offline.
 func BenchmarkEvalMNIST(b *testing.B) {
-	all, err := mnist.Load(&mnist.Options{Offline: true})
-	if err != nil {
-		b.Skipf("MNIST files not available offline: %v", err)
-	}
-	perm := preprocess.NewRandomState(0).Permutation(all.Len())
-	train, _, err := preprocess.TrainTestSplit(all.Len(), 50000, 10000, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	rows := make([]int, len(train))
-	for i, r := range train {
-		rows[i] = perm[r]
-	}
-	sub := all.Subset(rows)
-	var sc preprocess.StandardScaler
-	sc.FitPixels(sub.Images, mnist.Pixels)
-	ds, err := Pixels(sub.Images, mnist.Pixels, sc.Mean, sc.Scale).design(true)
+	all, _, train := notebookTrainRows(b)
+	sub := all.Subset(train)
+	ds, err := standardPixels(sub).design(true)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -56,34 +56,50 @@ func readGolden(t *testing.T) *golden {
 // rows, standardised.
 func goldenSubset(t *testing.T, g *golden) (x Data, y []int) {
 	t.Helper()
-	all, err := mnist.Load(&mnist.Options{Offline: true})
-	if err != nil {
-		t.Skipf("MNIST files not available offline: %v", err)
-	}
-	perm := preprocess.NewRandomState(0).Permutation(all.Len())
+	all, perm, train := notebookTrainRows(t)
 	for i, v := range g.FirstPerm {
 		if perm[i] != v {
 			t.Fatalf("permutation[%d] = %d, golden %d", i, perm[i], v)
 		}
 	}
-	train, _, err := preprocess.TrainTestSplit(all.Len(), 50000, 10000, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows := make([]int, g.NTrain)
-	for i := range rows {
-		rows[i] = perm[train[i]]
-	}
-	sub := all.Subset(rows)
+	sub := all.Subset(train[:g.NTrain])
 	y = sub.Ints()
 	for i, v := range g.LabelsHead {
 		if y[i] != v {
 			t.Fatalf("label %d = %d, golden %d: not the same subset", i, y[i], v)
 		}
 	}
-	var sc preprocess.StandardScaler
-	sc.FitPixels(sub.Images, mnist.Pixels)
-	return Pixels(sub.Images, mnist.Pixels, sc.Mean, sc.Scale), y
+	return standardPixels(sub), y
+}
+
+// notebookTrainRows loads the 70000 MNIST images from offline sources and
+// returns them, numpy's RandomState(0) permutation of them and the
+// notebook's 50000 training rows in order (train_test_split with
+// test_size 10000, random_state 0, of the permuted images). It skips tb
+// when the files are not available offline.
+func notebookTrainRows(tb testing.TB) (all *mnist.Set, perm, train []int) {
+	tb.Helper()
+	all, err := mnist.Load(&mnist.Options{Offline: true})
+	if err != nil {
+		tb.Skipf("MNIST files not available offline: %v", err)
+	}
+	perm = preprocess.NewRandomState(0).Permutation(all.Len())
+	split, _, err := preprocess.TrainTestSplit(all.Len(), 50000, 10000, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	train = make([]int, len(split))
+	for i, r := range split {
+		train[i] = perm[r]
+	}
+	return all, perm, train
+}
+
+// standardPixels returns the images of set as Pixels standardised by a
+// StandardScaler fitted on them.
+func standardPixels(set *mnist.Set) Data {
+	sc := scaler(set.Images, mnist.Pixels)
+	return Pixels(set.Images, mnist.Pixels, sc.Mean, sc.Scale)
 }
 
 func goldenCoef(rows [][]float64) *mat.Dense {
