@@ -208,6 +208,15 @@ type design struct {
 	folded bool
 }
 
+// rowEntries returns the features and raw values of the nonzero entries of
+// row i of ds, whose values are vals (ds.v8 or ds.v64); both have the
+// same length.
+func rowEntries[T uint8 | float64](ds *design, vals []T, i int) (cols []int32, xs []T) {
+	a, b := ds.ptr[i], ds.ptr[i+1]
+	cols = ds.col[a:b]
+	return cols, vals[a:b][:len(cols)]
+}
+
 func newDesign(n, d int) *design {
 	ds := &design{n: n, d: d, inv: make([]float64, d), m: make([]float64, d)}
 	for j := range ds.inv {

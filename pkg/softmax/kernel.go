@@ -208,7 +208,6 @@ func (e *evaluator) reduce(nc int, gw, gb []float64) {
 func kernel[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g, s, z, pr []float64) float64 {
 	ds, k := e.ds, e.k
 	v, c := e.v, e.c
-	ptr, col := ds.ptr, ds.col
 	z = z[:k]
 	s = s[:k]
 	ce := 0.0
@@ -217,9 +216,7 @@ func kernel[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int, g
 		if rows != nil {
 			i = rows[r]
 		}
-		a, b := ptr[i], ptr[i+1]
-		cols := col[a:b]
-		xs := vals[a:b]
+		cols, xs := rowEntries(ds, vals, i)
 		gemvRowK(z, c, v, cols, xs)
 		yi := e.y[i]
 		zy := z[yi]
@@ -283,7 +280,6 @@ func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int,
 		panic("softmax: kernel10: bad weight length")
 	}
 	c := (*[10]float64)(e.c)
-	ptr, col := ds.ptr, ds.col
 	sum := (*[10]float64)(s)
 	var z [10]float64
 	ce := 0.0
@@ -300,10 +296,7 @@ func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int,
 			if rows != nil {
 				i = rows[r]
 			}
-			a, b := ptr[i], ptr[i+1]
-			cols := col[a:b]
-			xs := vals[a:b]
-			xs = xs[:len(cols)]
+			cols, xs := rowEntries(ds, vals, i)
 			z = *c
 			gemvRow(&z, v, cols, xs)
 			yi := e.y[i]
@@ -342,14 +335,6 @@ func colAcc[T uint8 | float64](g, res []float64, ptr []int32, rows []int32, xs [
 		panic("softmax: colAcc: bad gradient length")
 	}
 	if useAsm && len(res) > 0 {
-		// Pointers to entry t of rows and xs, or to a dummy past the end
-		// (for an empty range).
-		pr := func(t int32) *int32 {
-			if t < int32(len(rows)) {
-				return &rows[t]
-			}
-			return &dummyRow
-		}
 		var spare [10]float64 // the pair of an odd last feature
 		for j := 0; j < d; j += 2 {
 			a, b, c := ptr[j], ptr[j+1], ptr[j+1]
@@ -360,23 +345,12 @@ func colAcc[T uint8 | float64](g, res []float64, ptr []int32, rows []int32, xs [
 			if a == c {
 				continue
 			}
+			ra, rb := entry(rows, a, &dummyRow), entry(rows, b, &dummyRow)
 			switch x := any(xs).(type) {
 			case []uint8:
-				px := func(t int32) *uint8 {
-					if t < int32(len(x)) {
-						return &x[t]
-					}
-					return &dummyU8
-				}
-				col2x10u8(ga, gb, &res[0], pr(a), px(a), int(b-a), pr(b), px(b), int(c-b))
+				col2x10u8(ga, gb, &res[0], ra, entry(x, a, &dummyU8), int(b-a), rb, entry(x, b, &dummyU8), int(c-b))
 			case []float64:
-				px := func(t int32) *float64 {
-					if t < int32(len(x)) {
-						return &x[t]
-					}
-					return &dummyF64
-				}
-				col2x10f64(ga, gb, &res[0], pr(a), px(a), int(b-a), pr(b), px(b), int(c-b))
+				col2x10f64(ga, gb, &res[0], ra, entry(x, a, &dummyF64), int(b-a), rb, entry(x, b, &dummyF64), int(c-b))
 			}
 		}
 		return
@@ -399,6 +373,15 @@ func colAcc[T uint8 | float64](g, res []float64, ptr []int32, rows []int32, xs [
 			gj[9] += x * dr[9]
 		}
 	}
+}
+
+// entry returns &s[t], or dummy if t is past the end of s (the start of
+// an empty range), so that the assembly kernels always get a valid pointer.
+func entry[T any](s []T, t int32, dummy *T) *T {
+	if t < int32(len(s)) {
+		return &s[t]
+	}
+	return dummy
 }
 
 var (

@@ -75,8 +75,8 @@ func (m *Model) scores(x Data) (z []float64, n, k int) {
 func decision[T uint8 | float64](vals []T, e *evaluator, lo, hi int, z []float64) {
 	ds, k := e.ds, e.k
 	for i := lo; i < hi; i++ {
-		a, b := ds.ptr[i], ds.ptr[i+1]
-		gemvRowK(z[i*k:i*k+k], e.c, e.v, ds.col[a:b], vals[a:b])
+		cols, xs := rowEntries(ds, vals, i)
+		gemvRowK(z[i*k:i*k+k], e.c, e.v, cols, xs)
 	}
 }
 

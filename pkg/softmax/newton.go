@@ -234,13 +234,10 @@ func (e *evaluator) hessVec(vw, vb, hw, hb []float64) {
 func hvKernel[T uint8 | float64](vals []T, e *evaluator, lo, hi int, g, s, z []float64) {
 	ds, k := e.ds, e.k
 	v, c := e.v, e.c
-	ptr, col := ds.ptr, ds.col
 	z = z[:k]
 	s = s[:k]
 	for i := lo; i < hi; i++ {
-		a, b := ptr[i], ptr[i+1]
-		cols := col[a:b]
-		xs := vals[a:b]
+		cols, xs := rowEntries(ds, vals, i)
 		gemvRowK(z, c, v, cols, xs)
 		pr := e.probs[i*k : i*k+k]
 		pr = pr[:len(z)]
@@ -266,14 +263,10 @@ func hvKernel10[T uint8 | float64](vals []T, e *evaluator, lo, hi int, g, s []fl
 		panic("softmax: hvKernel10: bad length")
 	}
 	c := (*[10]float64)(e.c)
-	ptr, col := ds.ptr, ds.col
 	sum := (*[10]float64)(s)
 	var z [10]float64
 	for i := lo; i < hi; i++ {
-		a, b := ptr[i], ptr[i+1]
-		cols := col[a:b]
-		xs := vals[a:b]
-		xs = xs[:len(cols)]
+		cols, xs := rowEntries(ds, vals, i)
 		z = *c
 		gemvRow(&z, v, cols, xs)
 		pr := (*[10]float64)(e.probs[i*10 : i*10+10])

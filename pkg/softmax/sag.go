@@ -262,9 +262,7 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 		s.seen[i] = true
 		s.nSeen++
 	}
-	lo, hi := ds.ptr[i], ds.ptr[i+1]
-	cols := ds.col[lo:hi]
-	xs := vals[lo:hi]
+	cols, xs := rowEntries(ds, vals, i)
 
 	// Predict with the current weights. mv is the sum of m_j v_j over the
 	// sample's safe features: sr and msafe change by delta_k*mv times a
