@@ -75,8 +75,8 @@ func goldenSubset(t *testing.T, g *golden) (x Data, y []int) {
 // notebookTrainRows loads the 70000 MNIST images from offline sources and
 // returns them, numpy's RandomState(0) permutation of them and the
 // notebook's 50000 training rows in order (train_test_split with
-// test_size 10000, random_state 0, of the permuted images). It skips tb
-// when the files are not available offline.
+// test_size 10000 and random_state preprocess.SplitSeed of the permuted
+// images). It skips tb when the files are not available offline.
 func notebookTrainRows(tb testing.TB) (all *mnist.Set, perm, train []int) {
 	tb.Helper()
 	all, err := mnist.Load(&mnist.Options{Offline: true})
@@ -84,7 +84,7 @@ func notebookTrainRows(tb testing.TB) (all *mnist.Set, perm, train []int) {
 		tb.Skipf("MNIST files not available offline: %v", err)
 	}
 	perm = preprocess.NewRandomState(0).Permutation(all.Len())
-	split, _, err := preprocess.TrainTestSplit(all.Len(), 50000, 10000, 0)
+	split, _, err := preprocess.TrainTestSplit(all.Len(), 50000, 10000, preprocess.SplitSeed)
 	if err != nil {
 		tb.Fatal(err)
 	}
