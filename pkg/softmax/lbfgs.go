@@ -36,11 +36,34 @@ const (
 // or after MaxIter iterations. Each evaluation of f and its gradient is one
 // parallel sparse pass over the data, O(nnz K); an iteration usually needs
 // one evaluation.
+//
+// With Settings.Precondition, the initial matrix of the two-loop recursion
+// becomes gamma M instead of gamma I, M the class-block preconditioner
+// (classBlocks) built once, at iteration precondIteration, from the
+// probabilities there; gamma = s.y / y.My of the newest pair. The stored
+// pairs are dropped when M arrives (they were gathered under the old
+// initial matrix); the first direction after it is scaled by the gamma of
+// the newest of them. From then on the line search is Armijo backtracking
+// from the step 1 (sufficient decrease 1e-4, halving): the objective is
+// convex, so every step gives a pair with s.y >= 0 without the curvature
+// condition, which cost passes here (on the MNIST benchmark 247 passes
+// against 264 with Moré-Thuente).
 func fitLBFGS(p *problem) (*result, error) {
 	cf := p.cf
 	full := newBatchObjective(p)
 	nw, dim := full.nw, full.dim()
 	fg := full.fg
+	pcAt := -1
+	if cf.Precondition {
+		pcAt = precondAt(p.ds, p.k)
+	}
+	// The evaluator keeps the probabilities of the evaluations of the
+	// iteration before pcAt: the last of them is the point of iteration
+	// pcAt.
+	keepProbs := func() { full.e.probs = make([]float64, p.ds.n*p.k) }
+	if pcAt == 0 {
+		keepProbs()
+	}
 	x := make([]float64, dim)
 	g := make([]float64, dim)
 	f := fg(x, g)
@@ -50,7 +73,7 @@ func fitLBFGS(p *problem) (*result, error) {
 	prevW := make([]float64, nw)
 	hist := newLBFGSHistory(lbfgsMemory, dim)
 	res := &result{}
-	ls := &optimize.MoreThuente{DecreaseFactor: 1e-3, CurvatureFactor: 0.9}
+	var ls optimize.Linesearcher = &optimize.MoreThuente{DecreaseFactor: 1e-3, CurvatureFactor: 0.9}
 	for iter := 0; ; iter++ {
 		if maxAbs(g) <= cf.tol {
 			res.converged = true
@@ -59,8 +82,24 @@ func fitLBFGS(p *problem) (*result, error) {
 		if iter >= cf.maxIter || full.passes >= lbfgsMaxFun {
 			break
 		}
+		if iter+1 == pcAt {
+			keepProbs()
+		}
+		if iter == pcAt {
+			// A block that is not numerically positive definite leaves
+			// plain L-BFGS in place.
+			pc, err := newClassBlocks(p.ds, full.e.probs, p.k, full.l2, full.intercept, cf.threads)
+			full.e.probs = nil
+			if err == nil {
+				hist.precondition(pc, cf.threads)
+				ls = &optimize.Backtracking{DecreaseFactor: 1e-4, ContractionFactor: 0.5}
+			}
+		}
 		hist.direction(dir, g)
 		dg := floats.Dot(dir, g)
+		// The first step of plain L-BFGS is steepest descent of length 1;
+		// the preconditioned direction has its own scale.
+		steepest := hist.len() == 0 && hist.pc == nil
 		if !(dg < 0) {
 			// Not a descent direction (numerical trouble): restart.
 			hist.reset()
@@ -68,9 +107,10 @@ func fitLBFGS(p *problem) (*result, error) {
 				dir[i] = -v
 			}
 			dg = floats.Dot(dir, g)
+			steepest = true
 		}
 		step := 1.0
-		if hist.len() == 0 {
+		if steepest {
 			step = 1 / floats.Norm(dir, 2)
 		}
 		// Line search along dir.
@@ -126,13 +166,18 @@ func maxAbs(x []float64) float64 {
 }
 
 // lbfgsHistory holds the last correction pairs s = x_k+1 - x_k,
-// y = g_k+1 - g_k of L-BFGS in a ring.
+// y = g_k+1 - g_k of L-BFGS in a ring, and the preconditioner, if any.
 type lbfgsHistory struct {
 	s, y  [][]float64
 	rho   []float64
 	alpha []float64
 	n     int // number of stored pairs
 	next  int // ring index of the next pair
+
+	pc      *classBlocks
+	threads int       // goroutines of pc.apply
+	gamma0  float64   // scale of M while no pair is stored
+	q, my   []float64 // scratch for M q and M y
 }
 
 func newLBFGSHistory(m, dim int) *lbfgsHistory {
@@ -146,6 +191,26 @@ func newLBFGSHistory(m, dim int) *lbfgsHistory {
 
 func (h *lbfgsHistory) len() int { return h.n }
 func (h *lbfgsHistory) reset()   { h.n, h.next = 0, 0 }
+
+// precondition makes gamma M the initial matrix from now on and drops the
+// stored pairs, keeping the gamma s.y/y.My of the newest as gamma0 (1 if
+// there is none).
+func (h *lbfgsHistory) precondition(pc *classBlocks, threads int) {
+	h.pc, h.threads = pc, threads
+	dim := len(h.s[0])
+	h.q = make([]float64, dim)
+	h.my = make([]float64, dim)
+	h.gamma0 = 1
+	if h.n > 0 {
+		m := len(h.s)
+		j := (h.next - 1 + m) % m
+		pc.apply([][]float64{h.my}, [][]float64{h.y[j]}, threads)
+		if yMy := floats.Dot(h.y[j], h.my); yMy > 0 {
+			h.gamma0 = 1 / (h.rho[j] * yMy)
+		}
+	}
+	h.reset()
+}
 
 // update stores the pair (xNew-x, gNew-g) unless its curvature s.y is not
 // positive enough, as L-BFGS-B skips such pairs.
@@ -166,7 +231,8 @@ func (h *lbfgsHistory) update(xNew, x, gNew, g []float64) {
 }
 
 // direction stores -H g in dir, with H the L-BFGS inverse Hessian
-// approximation scaled by gamma = s.y/y.y of the newest pair.
+// approximation from the initial matrix gamma I, gamma = s.y/y.y of the
+// newest pair, or with a preconditioner gamma M, gamma = s.y/y.My.
 func (h *lbfgsHistory) direction(dir, g []float64) {
 	copy(dir, g)
 	m := len(h.s)
@@ -176,7 +242,17 @@ func (h *lbfgsHistory) direction(dir, g []float64) {
 		h.alpha[j] = a
 		floats.AddScaled(dir, -a, h.y[j])
 	}
-	if h.n > 0 {
+	switch {
+	case h.pc != nil && h.n > 0:
+		j := (h.next - 1 + m) % m
+		copy(h.q, dir)
+		h.pc.apply([][]float64{dir, h.my}, [][]float64{h.q, h.y[j]}, h.threads)
+		floats.Scale(1/(h.rho[j]*floats.Dot(h.y[j], h.my)), dir)
+	case h.pc != nil:
+		copy(h.q, dir)
+		h.pc.apply([][]float64{dir}, [][]float64{h.q}, h.threads)
+		floats.Scale(h.gamma0, dir)
+	case h.n > 0:
 		j := (h.next - 1 + m) % m
 		floats.Scale(1/(h.rho[j]*floats.Dot(h.y[j], h.y[j])), dir)
 	}
@@ -186,4 +262,24 @@ func (h *lbfgsHistory) direction(dir, g []float64) {
 		floats.AddScaled(dir, h.alpha[j]-b, h.s[j])
 	}
 	floats.Scale(-1, dir)
+}
+
+// precondAt is precondIteration; tests replace it to build the
+// preconditioner early on small problems.
+var precondAt = precondIteration
+
+// precondIteration returns the L-BFGS iteration at which Precondition
+// builds the preconditioner: 1.5 times its estimated cost in passes over
+// the data, so that problems that converge sooner never pay for it. The
+// estimate counts one K-lane multiply-add of the Gram matrices per pair of
+// nonzero entries of a row as one nonzero entry of a pass, and K Cholesky
+// factorisations of order d+1, K (d+1)^3/6 multiply-adds, against the
+// 2 K nnz of a pass. On the MNIST benchmark (50000 rows, 7.5 million
+// nonzeros, 6.1e8 pairs) it is 130; building took 0.75 s there, about
+// 70 passes.
+func precondIteration(ds *design, k int) int {
+	nnz := float64(max(ds.ptr[ds.n], 1))
+	size := float64(ds.d + 1)
+	passes := gramPairs(ds)/nnz + size*size*size/(12*nnz)
+	return int(math.Ceil(1.5 * passes))
 }

@@ -156,6 +156,16 @@ type Settings struct {
 	// Momentum is the SGD heavy-ball momentum in [0, 1); 0 means
 	// DefaultSGDMomentum. Use NoMomentum for plain SGD.
 	Momentum float64
+	// Precondition gives LBFGS an initial matrix built from the class
+	// blocks of the Hessian (not in scikit-learn): the same objective and
+	// stopping rules, the same optimum, in fewer passes over the data on
+	// large ill-conditioned problems (on the MNIST benchmark, C=1,
+	// tol=1e-4: 247 passes and 4.0 s instead of 733 passes and 8.5 s). It is
+	// built once, after a number of iterations that grows with its cost
+	// (precondIteration), so fits that converge sooner are unchanged; the
+	// build needs about 100 MB of scratch for 784 features and 10 classes.
+	// NIter then differs from scikit-learn's n_iter_. Only LBFGS accepts it.
+	Precondition bool
 	// Threads is the number of goroutines of the full-batch kernels (LBFGS,
 	// NewtonCG, SGD, predictions); 0 means runtime.GOMAXPROCS(0).
 	Threads int
@@ -274,6 +284,9 @@ func validate(s *Settings) (*config, error) {
 	}
 	if (st.Penalty == L1 || st.Penalty == ElasticNet) && st.Solver != SAGA {
 		return nil, fmt.Errorf("softmax: penalty %v is not supported by solver %v (use SAGA)", st.Penalty, st.Solver)
+	}
+	if st.Precondition && st.Solver != LBFGS {
+		return nil, fmt.Errorf("softmax: Precondition is not supported by solver %v (use LBFGS)", st.Solver)
 	}
 	if st.BatchSize < 0 {
 		return nil, fmt.Errorf("softmax: BatchSize = %d: must not be negative", st.BatchSize)

@@ -40,3 +40,6 @@ func col2x10f64(ga, gb, res *float64, ra *int32, xa *float64, na int, rb *int32,
 
 //go:noescape
 func softmax10x(z *float64) (sum, m float64, ok bool)
+
+//go:noescape
+func gram10(r *float64, offs *int32, xs *float64, n int, va *float64)

@@ -679,3 +679,38 @@ sbad:
 	MOVB $0, ok+24(FP)
 	VZEROUPPER
 	RET
+
+// func gram10(r *float64, offs *int32, xs *float64, n int, va *float64)
+// r[offs[t]/8 : +10] += xs[t] * va[0:10] (offs in bytes)
+TEXT ·gram10(SB), NOSPLIT, $0-40
+	MOVQ r+0(FP), DI
+	MOVQ offs+8(FP), DX
+	MOVQ xs+16(FP), R8
+	MOVQ n+24(FP), CX
+	MOVQ va+32(FP), AX
+	VMOVUPD (AX), Y0
+	VMOVUPD 32(AX), Y1
+	VMOVUPD 64(AX), X2
+	XORQ R9, R9
+
+grloop:
+	CMPQ R9, CX
+	JGE  grdone
+	MOVLQSX (DX)(R9*4), BX
+	VBROADCASTSD (R8)(R9*8), Y3
+	VMOVUPD (DI)(BX*1), Y4
+	VMOVUPD 32(DI)(BX*1), Y5
+	VMOVUPD 64(DI)(BX*1), X6
+	VFMADD231PD Y0, Y3, Y4
+	VFMADD231PD Y1, Y3, Y5
+	VFMADD231PD X2, X3, X6
+	VMOVUPD Y4, (DI)(BX*1)
+	VMOVUPD Y5, 32(DI)(BX*1)
+	VMOVUPD X6, 64(DI)(BX*1)
+	INCQ R9
+	JMP  grloop
+
+grdone:
+	VZEROUPPER
+	RET
+

@@ -48,3 +48,7 @@ func col2x10f64(ga, gb, res *float64, ra *int32, xa *float64, na int, rb *int32,
 func softmax10x(z *float64) (sum, m float64, ok bool) {
 	panic("softmax: no assembly kernels")
 }
+
+func gram10(r *float64, offs *int32, xs *float64, n int, va *float64) {
+	panic("softmax: no assembly kernels")
+}

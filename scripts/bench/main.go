@@ -76,6 +76,8 @@ type Result struct {
 	// BLAS is, for scikit-learn, the BLAS library numpy calls and its
 	// threads (scikit-learn's lbfgs and newton-cg times depend on it).
 	BLAS string `json:"blas,omitempty"`
+	// Precondition reports an lbfgs fit with Settings.Precondition.
+	Precondition bool `json:"precondition,omitempty"`
 }
 
 type options struct {
@@ -94,6 +96,7 @@ type options struct {
 	seed       uint64
 	threads    int
 	objective  bool
+	precond    bool
 	compare    bool
 	python     string
 	sklearnPy  string
@@ -125,6 +128,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.Uint64Var(&o.seed, "seed", 0, "seed of the solver's sample draws")
 	fs.IntVar(&o.threads, "threads", 0, "goroutines of the full-batch kernels (0: GOMAXPROCS)")
 	fs.BoolVar(&o.objective, "objective", false, "also report the objective C*sum CE + penalty of the fitted model")
+	fs.BoolVar(&o.precond, "precondition", false, "lbfgs with softmax.Settings.Precondition (the class-block preconditioner)")
 	fs.BoolVar(&o.compare, "compare", false, "also run scikit-learn on the same protocol and print the fit-time ratio")
 	fs.StringVar(&o.python, "python", "/usr/bin/python3", "Python with scikit-learn, for -compare")
 	fs.StringVar(&o.sklearnPy, "sklearn-script", "", "path of sklearn_bench.py (default: next to this source)")
@@ -206,7 +210,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	o, err := parse(args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "usage: bench [-data DIR] [-solver sag|saga|lbfgs|sgd|newton-cg[,...]] [-sklearn-solver list] [-penalty l2|l1|elasticnet|none] [-C c] [-l1-ratio r] [-tol t] [-max-iter n] [-train-size n] [-test-size n] [-split-seed s] [-seed s] [-threads n] [-objective] [-compare]")
+			fmt.Fprintln(stderr, "usage: bench [-data DIR] [-solver sag|saga|lbfgs|sgd|newton-cg[,...]] [-sklearn-solver list] [-penalty l2|l1|elasticnet|none] [-C c] [-l1-ratio r] [-tol t] [-max-iter n] [-train-size n] [-test-size n] [-split-seed s] [-seed s] [-threads n] [-objective] [-precondition] [-compare]")
 			return 0
 		}
 		fmt.Fprintf(stderr, "bench: %v\n", err)
@@ -216,6 +220,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for _, sv := range append(append([]softmax.Solver(nil), o.solvers...), o.skSolvers...) {
 		st := o.settings()
 		st.Solver = sv
+		st.Precondition = o.precond && sv == softmax.LBFGS
 		if err := st.Validate(); err != nil {
 			fmt.Fprintf(stderr, "bench: %v\n", err)
 			return 2
@@ -266,8 +271,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 				"score_diff":       round(res.TestScore-sk.TestScore, 4),
 				"same_permutation": fmt.Sprint(sk.FirstPerm) == fmt.Sprint(res.FirstPerm),
 			}
-			if skv.String() != res.Solver {
-				cmp["compare"] = "go " + res.Solver + " vs sklearn " + skv.String() + "/" + res.Penalty
+			if skv.String() != res.Solver || res.Precondition {
+				goName := res.Solver
+				if res.Precondition {
+					goName += " (preconditioned)"
+				}
+				cmp["compare"] = "go " + goName + " vs sklearn " + skv.String() + "/" + res.Penalty
 			}
 			if res.Objective != 0 && sk.Objective != 0 {
 				cmp["objective_rel_diff"] = (res.Objective - sk.Objective) / math.Abs(sk.Objective)
@@ -289,6 +298,7 @@ func (o *options) settings() *softmax.Settings {
 		Solver: o.solver, Penalty: o.penalty, C: o.c, L1Ratio: o.l1Ratio,
 		Tol: o.tol, MaxIter: o.maxIter, Seed: o.seed, Threads: o.threads,
 		BatchSize: o.batchSize, LearningRate: o.lr, Momentum: o.momentum,
+		Precondition: o.precond && o.solver == softmax.LBFGS,
 	}
 }
 
@@ -336,20 +346,21 @@ func bench(o *options, sp *protocol.Split, loadS float64) (*Result, error) {
 	score := m.Score(sp.TestData(), sp.Test.Ints())
 	conv := m.Converged
 	res := &Result{
-		Impl:        "go",
-		Solver:      o.solver.String(),
-		Penalty:     o.penalty.String(),
-		C:           o.c,
-		Tol:         o.tol,
-		TrainSize:   o.trainSize,
-		LoadS:       round(loadS, 3),
-		FitS:        round(fitted.Sub(loaded).Seconds(), 3),
-		NIter:       m.NIter,
-		SparsityPct: round(m.Sparsity(), 4),
-		TestScore:   score,
-		FirstPerm:   sp.Permutation[:5],
-		Converged:   &conv,
-		Passes:      passes,
+		Impl:         "go",
+		Solver:       o.solver.String(),
+		Penalty:      o.penalty.String(),
+		C:            o.c,
+		Tol:          o.tol,
+		TrainSize:    o.trainSize,
+		LoadS:        round(loadS, 3),
+		FitS:         round(fitted.Sub(loaded).Seconds(), 3),
+		NIter:        m.NIter,
+		SparsityPct:  round(m.Sparsity(), 4),
+		TestScore:    score,
+		FirstPerm:    sp.Permutation[:5],
+		Converged:    &conv,
+		Passes:       passes,
+		Precondition: o.precond && o.solver == softmax.LBFGS,
 	}
 	if o.objective {
 		res.Objective = softmax.Loss(x, classIndex(y, m.Classes), m.Coef, m.Intercept, s)

@@ -118,3 +118,31 @@ func TestSolverList(t *testing.T) {
 		t.Errorf("objectives %v differ by %g", objs, d)
 	}
 }
+
+// TestPreconditionFlag checks that -precondition reaches the lbfgs fit of a
+// -solver list, and only it.
+func TestPreconditionFlag(t *testing.T) {
+	files, err := mnist.Locate(&mnist.Options{Offline: true})
+	if err != nil {
+		t.Skipf("MNIST files not available offline: %v", err)
+	}
+	var out, errb bytes.Buffer
+	code := run([]string{"-data", filepath.Dir(files.TrainImages), "-train-size", "1000", "-test-size", "500",
+		"-solver", "sag,lbfgs", "-C", "1", "-tol", "1e-2", "-precondition"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines, want 2: %q", len(lines), out.String())
+	}
+	for i, want := range []bool{false, true} {
+		var r Result
+		if err := json.Unmarshal([]byte(lines[i]), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Precondition != want {
+			t.Errorf("line %d: precondition %v, want %v: %s", i, r.Precondition, want, lines[i])
+		}
+	}
+}

@@ -1,0 +1,339 @@
+package softmax
+
+import (
+	"errors"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/lapack/lapack64"
+)
+
+// classBlocks is the preconditioner of Settings.Precondition: an
+// approximation M of the inverse Hessian of the batch objective
+//
+//	f(W, b) = sum_i CE_i + (l2/2) ||W||^2
+//
+// at the point whose softmax probabilities p built it. The Hessian is
+// sum_i (diag p_i - p_i p_i^T) (x) [x_i; 1][x_i; 1]^T + l2 I (class
+// by class blocks of features); classBlocks keeps its K diagonal blocks
+//
+//	G_k = sum_i p_ik (1 - p_ik) [x_i; 1] [x_i; 1]^T + l2 I    (d+1 x d+1)
+//
+// and drops the coupling between classes. The Hessian's data part vanishes
+// on the directions that add the same vector to the weights of every class
+// (the softmax is invariant to them), where the Hessian is l2 I, and the
+// dropped coupling matters most next to them, so M works on the two parts
+// separately: on a vector v with class means m_j = mean_k v_jk,
+//
+//	M v = P G^-1 P v + (1/l2) m,   P the projection v -> v - m,
+//
+// with G^-1 applied block by block, each by its Cholesky factor. At the
+// MNIST optimum (C=1) conjugate gradients preconditioned with M need 14
+// iterations where plain conjugate gradients need 584.
+//
+// Building it costs one weighted Gram matrix per class, sum_i nnz_i^2/2
+// fused multiply-adds of K lanes over the nonzero raw features (the
+// scaler is folded in afterwards, as in the gradient), and K Cholesky
+// factorisations of order d+1; applying it costs K pairs of triangular
+// solves.
+type classBlocks struct {
+	k, d      int
+	intercept bool
+	meanScale float64   // M on the class means: 1/l2, or 1 without a penalty
+	feats     []int     // features in the blocks, ascending
+	l         []float64 // K Cholesky factors, lower, row-major size x size each
+	size      int       // len(feats), plus one with an intercept
+	rc        [][]float64
+}
+
+// gramBands is the number of bands of features per goroutine whose rows of
+// the raw Gram matrices rawGrams accumulates in one sweep over the rows.
+const gramBands = 4
+
+// errNotPositive reports a block that Cholesky could not factorise.
+var errNotPositive = errors.New("softmax: preconditioner block not positive definite")
+
+// newClassBlocks builds the preconditioner from the probabilities probs
+// (n*K, row-major) of the rows of ds. l2 is the L2 weight of the
+// objective divided by C, 1/C (0 without a penalty: the blocks then get a
+// ridge of 1e-10 times their mean diagonal). It returns errNotPositive if
+// a block is numerically singular.
+func newClassBlocks(ds *design, probs []float64, k int, l2 float64, intercept bool, threads int) (*classBlocks, error) {
+	d, n := ds.d, ds.n
+	pc := &classBlocks{k: k, d: d, intercept: intercept, meanScale: 1}
+	if l2 > 0 {
+		pc.meanScale = 1 / l2
+	}
+	// A feature without nonzero entries and with m[j] = 0 is 0 in every
+	// row: its block row is l2 e_j, so M is 1/l2 there.
+	used := make([]bool, d)
+	for _, j := range ds.col {
+		used[j] = true
+	}
+	for j := range used {
+		if used[j] || ds.m[j] != 0 {
+			pc.feats = append(pc.feats, j)
+		}
+	}
+	size := len(pc.feats)
+	if intercept {
+		size++
+	}
+	pc.size = size
+
+	w := make([]float64, n*k) // w_ik = p_ik (1 - p_ik)
+	t := make([]float64, k)   // sum_i w_ik
+	for i, p := range probs[:n*k] {
+		w[i] = p * (1 - p)
+		t[i%k] += w[i]
+	}
+	r, s := rawGrams(ds, w, k, threads)
+
+	pc.l = make([]float64, k*size*size)
+	errs := make([]error, k)
+	parallel(k, threads, func(c int) {
+		l := pc.l[c*size*size : (c+1)*size*size]
+		// The standardised Gram G = T^T R T, with x_j = raw_j inv_j - m_j
+		// and the constant 1 as feature d: lower triangle into l.
+		tc := t[c]
+		for ai, a := range pc.feats {
+			ia, ma, sa := ds.inv[a], ds.m[a], s[a*k+c]
+			la := l[ai*size:]
+			for bi, b := range pc.feats[:ai+1] {
+				ib, mb := ds.inv[b], ds.m[b]
+				la[bi] = ia*ib*r[(a*d+b)*k+c] - ia*mb*sa - ma*ib*s[b*k+c] + ma*mb*tc
+			}
+			if intercept {
+				l[(size-1)*size+ai] = ia*sa - ma*tc
+			}
+		}
+		if intercept {
+			l[(size-1)*size+size-1] = tc
+		}
+		ridge := l2
+		if ridge == 0 {
+			tr := 0.0
+			for a := 0; a < size; a++ {
+				tr += l[a*size+a]
+			}
+			ridge = 1e-10 * tr / float64(size)
+		}
+		for a := 0; a < size; a++ {
+			l[a*size+a] += ridge
+		}
+		if !cholesky(l, size) {
+			errs[c] = errNotPositive
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return pc, nil
+}
+
+// rawGrams returns the weighted Gram matrices of the raw features of ds,
+// for the K classes at once,
+//
+//	r[(a*d+b)*K+c] = sum_i w_ic raw_ia raw_ib   (b <= a; 0 above the diagonal)
+//	s[a*K+c]       = sum_i w_ic raw_ia,
+//
+// w being n*K. Goroutines take bands of features a of about equal work in
+// turn and sweep the rows for each, so that a band's rows of r stay in
+// cache.
+func rawGrams(ds *design, w []float64, k, threads int) (r, s []float64) {
+	d, n := ds.d, ds.n
+	r = make([]float64, d*d*k)
+	s = make([]float64, d*k)
+	// Cut the features into bands of about equal work (pairs), gramBands
+	// per goroutine.
+	work := make([]float64, d)
+	for i := 0; i < n; i++ {
+		for t, j := range ds.col[ds.ptr[i]:ds.ptr[i+1]] {
+			work[j] += float64(t + 1)
+		}
+	}
+	bands := min(gramBands*threads, d)
+	cut := make([]int, 0, bands+1) // band b is features cut[b]:cut[b+1]
+	cut = append(cut, 0)
+	total, acc := floats.Sum(work), 0.0
+	for j, v := range work {
+		acc += v
+		if len(cut) < bands && acc >= total*float64(len(cut))/float64(bands) {
+			cut = append(cut, j+1)
+		}
+	}
+	for len(cut) <= bands {
+		cut = append(cut, d)
+	}
+	// start[i*(bands+1)+b] is the first entry of row i in band b or later.
+	start := make([]int32, n*(bands+1))
+	parallel(threads, threads, func(th int) {
+		for i := th * n / threads; i < (th+1)*n/threads; i++ {
+			st := start[i*(bands+1) : (i+1)*(bands+1)]
+			p, end := ds.ptr[i], ds.ptr[i+1]
+			for b := 0; b <= bands; b++ {
+				for p < end && int(ds.col[p]) < cut[b] {
+					p++
+				}
+				st[b] = int32(p - ds.ptr[i])
+			}
+		}
+	})
+	th := min(threads, bands)
+	parallel(th, th, func(id int) {
+		va := make([]float64, k)
+		offs := make([]int32, d)
+		xs := make([]float64, d)
+		for b := id; b < bands; b += th {
+			for i := 0; i < n; i++ {
+				st := start[i*(bands+1) : (i+1)*(bands+1)]
+				lo, hi := int(st[b]), int(st[b+1])
+				if lo == hi {
+					continue
+				}
+				a0 := ds.ptr[i]
+				// The row up to its last entry in the band: byte offsets
+				// into a row of r and the values.
+				for t := 0; t < hi; t++ {
+					offs[t] = ds.col[a0+t] * int32(8*k)
+					xs[t] = ds.value(a0 + t)
+				}
+				wi := w[i*k : i*k+k]
+				for t := lo; t < hi; t++ {
+					a := int(ds.col[a0+t])
+					sa := s[a*k : a*k+k]
+					for c, v := range wi {
+						va[c] = v * xs[t]
+						sa[c] += va[c]
+					}
+					gramRow(r[a*d*k:(a+1)*d*k], offs[:t+1], xs[:t+1], va)
+				}
+			}
+		}
+	})
+	return r, s
+}
+
+// gramRow adds xs[t]*va to row[offs[t]/8 : +K] for every t (offs in
+// bytes).
+func gramRow(row []float64, offs []int32, xs []float64, va []float64) {
+	k := len(va)
+	if k == 10 && useAsm && len(offs) > 0 {
+		gram10(&row[0], &offs[0], &xs[0], len(offs), &va[0])
+		return
+	}
+	for t, o := range offs {
+		x := xs[t]
+		j := int(o) / 8
+		rj := row[j : j+k]
+		for c, v := range va {
+			rj[c] += x * v
+		}
+	}
+}
+
+// cholesky overwrites the lower triangle of a (n x n, row-major) with its
+// Cholesky factor L, a = L L^T (LAPACK's blocked dpotrf), and reports
+// whether a is numerically positive definite.
+func cholesky(a []float64, n int) bool {
+	_, ok := lapack64.Potrf(blas64.Symmetric{Uplo: blas.Lower, N: n, Stride: n, Data: a})
+	return ok
+}
+
+// apply stores M v in dst for each pair (dst[i], v[i]) of parameter
+// vectors (W feature-major, then b); dst[i] and v[i] may not overlap.
+// Solving the vectors together reads each Cholesky factor once.
+func (pc *classBlocks) apply(dst, v [][]float64, threads int) {
+	k, d, size := pc.k, pc.d, pc.size
+	nv := len(v)
+	if len(pc.rc) < k*nv {
+		pc.rc = make([][]float64, k*nv)
+		for i := range pc.rc {
+			pc.rc[i] = make([]float64, size)
+		}
+	}
+	// rc[c*nv+q] holds class c of vector q, without its class means.
+	for q, vq := range v {
+		for fi, j := range pc.feats {
+			s := vq[j*k : j*k+k]
+			m := floats.Sum(s) / float64(k)
+			for c, x := range s {
+				pc.rc[c*nv+q][fi] = x - m
+			}
+		}
+		if pc.intercept {
+			s := vq[k*d : k*d+k]
+			m := floats.Sum(s) / float64(k)
+			for c, x := range s {
+				pc.rc[c*nv+q][size-1] = x - m
+			}
+		}
+	}
+	parallel(k, threads, func(c int) {
+		cholSolve(pc.l[c*size*size:(c+1)*size*size], pc.rc[c*nv:(c+1)*nv])
+	})
+	for q, vq := range v {
+		dq := dst[q]
+		// Features outside the blocks and the class means: 1/l2.
+		for i, x := range vq {
+			dq[i] = pc.meanScale * x
+		}
+		for fi, j := range pc.feats {
+			s := vq[j*k : j*k+k]
+			m := floats.Sum(s) / float64(k)
+			zm := 0.0
+			for c := 0; c < k; c++ {
+				zm += pc.rc[c*nv+q][fi]
+			}
+			zm /= float64(k)
+			for c := 0; c < k; c++ {
+				dq[j*k+c] = pc.rc[c*nv+q][fi] - zm + pc.meanScale*m
+			}
+		}
+		if pc.intercept {
+			s := vq[k*d : k*d+k]
+			m := floats.Sum(s) / float64(k)
+			zm := 0.0
+			for c := 0; c < k; c++ {
+				zm += pc.rc[c*nv+q][size-1]
+			}
+			zm /= float64(k)
+			for c := 0; c < k; c++ {
+				dq[k*d+c] = pc.rc[c*nv+q][size-1] - zm + pc.meanScale*m
+			}
+		}
+	}
+}
+
+// cholSolve solves L L^T x = b in place for each b in bs, L lower and
+// row-major n x n with n = len(b).
+func cholSolve(l []float64, bs [][]float64) {
+	n := len(bs[0])
+	for i := 0; i < n; i++ {
+		li, lii := l[i*n:i*n+i], l[i*n+i]
+		for _, b := range bs {
+			b[i] = (b[i] - floats.Dot(li, b[:i])) / lii
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		li, lii := l[i*n:i*n+i], l[i*n+i]
+		for _, b := range bs {
+			b[i] /= lii
+			floats.AddScaled(b[:i], -b[i], li)
+		}
+	}
+}
+
+// gramPairs returns sum_i nnz_i (nnz_i + 1) / 2 over the rows of ds, the
+// number of entry pairs rawGrams visits.
+func gramPairs(ds *design) float64 {
+	p := 0.0
+	for i := 0; i < ds.n; i++ {
+		m := float64(ds.ptr[i+1] - ds.ptr[i])
+		p += m * (m + 1) / 2
+	}
+	return p
+}

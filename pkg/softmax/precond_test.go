@@ -1,0 +1,190 @@
+package softmax
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestClassBlocksMatchesDenseOperator checks the preconditioner against an
+// independent dense construction: with X the standardised rows (and a
+// column of ones with an intercept), w_ic = p_ic (1 - p_ic) and
+//
+//	G_c = sum_i w_ic x_i x_i^T + l2 I,   M = P G^-1 P + (I - P)/l2,
+//
+// P removing the class means of each feature and G^-1 from a dense LU
+// solve, for random v. It covers K = 3 (generic Gram loop) and K = 10 (assembly and
+// pure Go), Pixels with the scaler folded in and Dense data, with and
+// without an intercept, and a feature that is 0 in every row.
+func TestClassBlocksMatchesDenseOperator(t *testing.T) {
+	for _, k := range []int{3, 10} {
+		const n, d = 80, 9
+		pix, _ := synthPixels(n, d, k, 17, 4)
+		sc := scaler(pix, d)
+		xs := standardise(pix, d, sc.Mean, sc.Scale)
+		datas := map[string]Data{
+			"pixels": Pixels(pix, d, sc.Mean, sc.Scale),
+			"dense":  Dense(xs),
+		}
+		rng := rand.New(rand.NewPCG(uint64(k), 5))
+		probs := make([]float64, n*k)
+		for i := 0; i < n; i++ {
+			z := make([]float64, k)
+			for c := range z {
+				z[c] = 3 * rng.NormFloat64()
+			}
+			softmaxInPlace(z)
+			copy(probs[i*k:], z)
+		}
+		asms := []bool{false}
+		if useAsm {
+			asms = append(asms, true)
+		}
+		for name, x := range datas {
+			ds, err := x.design(true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, intercept := range []bool{true, false} {
+				for _, l2 := range []float64{1, 0.01} {
+					for _, asm := range asms {
+						useAsm = asm
+						pc, err := newClassBlocks(ds, probs, k, l2, intercept, 2)
+						useAsm = asms[len(asms)-1]
+						if err != nil {
+							t.Fatalf("K=%d %s: %v", k, name, err)
+						}
+						m := densePreconditioner(t, xs, probs, k, l2, intercept)
+						dim := k * d
+						if intercept {
+							dim += k
+						}
+						for trial := 0; trial < 3; trial++ {
+							v := make([]float64, dim)
+							for i := range v {
+								v[i] = rng.NormFloat64()
+							}
+							want := make([]float64, dim)
+							mat.NewVecDense(dim, want).MulVec(m, mat.NewVecDense(dim, v))
+							got := make([]float64, dim)
+							pc.apply([][]float64{got}, [][]float64{v}, 2)
+							if diff := maxRelDiff(got, want); diff > 1e-9 {
+								t.Errorf("K=%d %s intercept=%v l2=%g asm=%v: M v differs from the dense construction by %g", k, name, intercept, l2, asm, diff)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// densePreconditioner returns M of TestClassBlocksMatchesDenseOperator as
+// a dense matrix over parameter vectors (weights feature-major, then the
+// intercepts).
+func densePreconditioner(t *testing.T, xs *mat.Dense, probs []float64, k int, l2 float64, intercept bool) *mat.Dense {
+	n, d := xs.Dims()
+	size := d
+	if intercept {
+		size++
+	}
+	idx := func(j, c int) int { // parameter index of feature j, class c
+		if j == d {
+			return k*d + c
+		}
+		return j*k + c
+	}
+	row := func(i int) []float64 {
+		r := make([]float64, size)
+		mat.Row(r[:d], i, xs)
+		if intercept {
+			r[d] = 1
+		}
+		return r
+	}
+	dim := k * size
+	g := mat.NewDense(dim, dim, nil) // G as blocks of classes, in parameter order
+	for i := 0; i < n; i++ {
+		r := row(i)
+		for c := 0; c < k; c++ {
+			w := probs[i*k+c] * (1 - probs[i*k+c])
+			for a := 0; a < size; a++ {
+				for b := 0; b < size; b++ {
+					g.Set(idx(a, c), idx(b, c), g.At(idx(a, c), idx(b, c))+w*r[a]*r[b])
+				}
+			}
+		}
+	}
+	for i := 0; i < dim; i++ {
+		g.Set(i, i, g.At(i, i)+l2)
+	}
+	// P: remove the class means of each feature.
+	p := mat.NewDense(dim, dim, nil)
+	for j := 0; j < size; j++ {
+		for c := 0; c < k; c++ {
+			for e := 0; e < k; e++ {
+				v := -1 / float64(k)
+				if c == e {
+					v += 1
+				}
+				p.Set(idx(j, c), idx(j, e), v)
+			}
+		}
+	}
+	var gi, m mat.Dense
+	if err := gi.Inverse(g); err != nil {
+		t.Fatal(err)
+	}
+	m.Product(p, &gi, p)
+	// (I - P)/l2 on the class means.
+	for i := 0; i < dim; i++ {
+		for j := 0; j < dim; j++ {
+			id := 0.0
+			if i == j {
+				id = 1
+			}
+			m.Set(i, j, m.At(i, j)+(id-p.At(i, j))/l2)
+		}
+	}
+	return &m
+}
+
+// TestClassBlocksNotPositive checks that a block Cholesky cannot factorise
+// is reported as errNotPositive (LBFGS then keeps its plain initial
+// matrix) rather than giving a preconditioner: here a row whose
+// probabilities are NaN.
+func TestClassBlocksNotPositive(t *testing.T) {
+	const n, d, k = 30, 5, 3
+	pix, _ := synthPixels(n, d, k, 9)
+	sc := scaler(pix, d)
+	ds, err := Pixels(pix, d, sc.Mean, sc.Scale).design(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probs := make([]float64, n*k)
+	for i := range probs {
+		probs[i] = 1 / float64(k)
+	}
+	if _, err := newClassBlocks(ds, probs, k, 1, true, 1); err != nil {
+		t.Fatalf("uniform probabilities: %v", err)
+	}
+	probs[7*k+1] = math.NaN()
+	if _, err := newClassBlocks(ds, probs, k, 1, true, 1); !errors.Is(err, errNotPositive) {
+		t.Errorf("NaN probability: err = %v, want errNotPositive", err)
+	}
+}
+
+// TestPreconditionSettings checks that only LBFGS accepts Precondition.
+func TestPreconditionSettings(t *testing.T) {
+	for _, sv := range []Solver{SAG, SAGA, SGD, NewtonCG} {
+		if err := (&Settings{Solver: sv, Precondition: true}).Validate(); err == nil {
+			t.Errorf("%v with Precondition: no error", sv)
+		}
+	}
+	if err := (&Settings{Precondition: true}).Validate(); err != nil {
+		t.Errorf("LBFGS with Precondition: %v", err)
+	}
+}
