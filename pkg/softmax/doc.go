@@ -38,7 +38,15 @@
 //   - LBFGS is limited-memory BFGS on the full-batch objective (L2 or
 //     none), stopping as scikit-learn 1.2's scipy L-BFGS-B call does:
 //     max|gradient| <= Tol for the objective divided by C, or a relative
-//     reduction of at most 2.2e-9.
+//     reduction of at most 2.2e-9. With Settings.Precondition (not in
+//     scikit-learn) its initial matrix becomes a preconditioner built once
+//     from the diagonal class blocks of the Hessian, sum_i p_ik (1 - p_ik)
+//     x_i x_i^T + I/C for each class k, on the directions where the K
+//     weights of a feature sum to zero: the same objective, stopping rules
+//     and optimum in a third of the passes on MNIST (C=1, tol=1e-4: 247
+//     passes against 733). Building it costs about 70 passes there, so it
+//     is built only after as many iterations as 1.5 times its estimated
+//     cost; fits that converge sooner are plain LBFGS.
 //   - NewtonCG is scikit-learn's solver='newton-cg' (L2 or none): a
 //     truncated Newton method (Nocedal and Wright, Numerical Optimization,
 //     algorithm 7.1; scikit-learn's _newton_cg). Each Newton iteration
