@@ -148,6 +148,24 @@ func TestDeterministic(t *testing.T) {
 			t.Errorf("%v: a different seed gives the same fit", solver)
 		}
 	}
+	// The preconditioned LBFGS, built at iteration 3: the bands of its Gram
+	// matrices follow the thread count, the sums in them must not.
+	defer func(f func(*design, int) int) { precondAt = f }(precondAt)
+	precondAt = func(*design, int) int { return 3 }
+	var ref *Model
+	for _, threads := range []int{1, 2, 3} {
+		m := mustFit(t, x, y, &Settings{Precondition: true, Threads: threads, MaxIter: 8})
+		if ref == nil {
+			ref = m
+			continue
+		}
+		if !mat.Equal(m.Coef, ref.Coef) || !floatsEqual(m.Intercept, ref.Intercept) || m.NIter != ref.NIter {
+			t.Errorf("preconditioned lbfgs: fits differ (threads %d)", threads)
+		}
+	}
+	if plain := mustFit(t, x, y, &Settings{MaxIter: 8}); mat.Equal(plain.Coef, ref.Coef) {
+		t.Error("preconditioned lbfgs: the same fit as plain lbfgs (preconditioner not used)")
+	}
 }
 
 func floatsEqual(a, b []float64) bool {
