@@ -192,7 +192,8 @@ func BenchmarkClassBlocksBuild(b *testing.B) {
 	}
 }
 
-// BenchmarkClassBlocksApply times applying it to one parameter vector.
+// BenchmarkClassBlocksApply times applying it to one and to two parameter
+// vectors.
 func BenchmarkClassBlocksApply(b *testing.B) {
 	ds, probs := mnistProbs(b)
 	pc, err := newClassBlocks(ds, probs, 10, 1, true, runtime.GOMAXPROCS(0))
@@ -203,9 +204,20 @@ func BenchmarkClassBlocksApply(b *testing.B) {
 	for i := range v {
 		v[i] = float64(i%13) - 6
 	}
-	dst := make([]float64, len(v))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		pc.apply([][]float64{dst}, [][]float64{v}, runtime.GOMAXPROCS(0))
+	v2 := append([]float64(nil), v...)
+	for i := range v2 {
+		v2[i] *= float64(i%5) - 2
 	}
+	dst, dst2 := make([]float64, len(v)), make([]float64, len(v))
+	b.Run("1", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			pc.apply([][]float64{dst}, [][]float64{v}, runtime.GOMAXPROCS(0))
+		}
+	})
+	// L-BFGS applies it to two vectors per iteration.
+	b.Run("2", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			pc.apply([][]float64{dst, dst2}, [][]float64{v, v2}, runtime.GOMAXPROCS(0))
+		}
+	})
 }

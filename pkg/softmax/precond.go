@@ -186,6 +186,7 @@ func rawGrams(ds *design, w []float64, k, threads int) (r, s []float64) {
 	th := min(threads, bands)
 	parallel(th, th, func(id int) {
 		va := make([]float64, k)
+		vb := make([]float64, k)
 		offs := make([]int32, d)
 		xs := make([]float64, d)
 		for b := id; b < bands; b += th {
@@ -203,14 +204,27 @@ func rawGrams(ds *design, w []float64, k, threads int) (r, s []float64) {
 					xs[t] = ds.value(a0 + t)
 				}
 				wi := w[i*k : i*k+k]
-				for t := lo; t < hi; t++ {
+				// Entries t and t+1 share the pairs with entries 0..t.
+				for t := lo; t < hi; t += 2 {
 					a := int(ds.col[a0+t])
 					sa := s[a*k : a*k+k]
 					for c, v := range wi {
 						va[c] = v * xs[t]
 						sa[c] += va[c]
 					}
-					gramRow(r[a*d*k:(a+1)*d*k], offs[:t+1], xs[:t+1], va)
+					if t+1 == hi {
+						gramRow(r[a*d*k:(a+1)*d*k], offs[:t+1], xs[:t+1], va)
+						break
+					}
+					b := int(ds.col[a0+t+1])
+					sb := s[b*k : b*k+k]
+					for c, v := range wi {
+						vb[c] = v * xs[t+1]
+						sb[c] += vb[c]
+					}
+					rb := r[b*d*k : (b+1)*d*k]
+					gramRow2(r[a*d*k:(a+1)*d*k], rb, offs[:t+1], xs[:t+1], va, vb)
+					gramRow(rb, offs[t+1:t+2], xs[t+1:t+2], vb)
 				}
 			}
 		}
@@ -234,6 +248,17 @@ func gramRow(row []float64, offs []int32, xs []float64, va []float64) {
 			rj[c] += x * v
 		}
 	}
+}
+
+// gramRow2 is gramRow for two rows and their vectors over the same
+// entries.
+func gramRow2(ra, rb []float64, offs []int32, xs []float64, va, vb []float64) {
+	if len(va) == 10 && useAsm && len(offs) > 0 {
+		gram10x2(&ra[0], &rb[0], &offs[0], &xs[0], len(offs), &va[0], &vb[0])
+		return
+	}
+	gramRow(ra, offs, xs, va)
+	gramRow(rb, offs, xs, vb)
 }
 
 // cholesky overwrites the lower triangle of a (n x n, row-major) with its
@@ -310,9 +335,31 @@ func (pc *classBlocks) apply(dst, v [][]float64, threads int) {
 }
 
 // cholSolve solves L L^T x = b in place for each b in bs, L lower and
-// row-major n x n with n = len(b).
+// row-major n x n with n = len(b). Two vectors are solved together (the
+// assembly kernels read each row of L once for both).
 func cholSolve(l []float64, bs [][]float64) {
 	n := len(bs[0])
+	if len(bs) == 2 && useAsm && n > 0 {
+		x, y := bs[0], bs[1]
+		for i := 0; i < n; i++ {
+			sx, sy := 0.0, 0.0
+			if i > 0 {
+				sx, sy = dot2(&l[i*n], &x[0], &y[0], i)
+			}
+			lii := l[i*n+i]
+			x[i] = (x[i] - sx) / lii
+			y[i] = (y[i] - sy) / lii
+		}
+		for i := n - 1; i >= 0; i-- {
+			lii := l[i*n+i]
+			x[i] /= lii
+			y[i] /= lii
+			if i > 0 {
+				axpy2(&l[i*n], &x[0], &y[0], i, -x[i], -y[i])
+			}
+		}
+		return
+	}
 	for i := 0; i < n; i++ {
 		li, lii := l[i*n:i*n+i], l[i*n+i]
 		for _, b := range bs {

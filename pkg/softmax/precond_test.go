@@ -62,17 +62,26 @@ func TestClassBlocksMatchesDenseOperator(t *testing.T) {
 						if intercept {
 							dim += k
 						}
-						for trial := 0; trial < 3; trial++ {
-							v := make([]float64, dim)
-							for i := range v {
-								v[i] = rng.NormFloat64()
+						// One vector, then two at once (the assembly
+						// solves of L-BFGS).
+						for _, nv := range []int{1, 2, 1, 2} {
+							vs, gots := make([][]float64, nv), make([][]float64, nv)
+							for q := range vs {
+								vs[q] = make([]float64, dim)
+								for i := range vs[q] {
+									vs[q][i] = rng.NormFloat64()
+								}
+								gots[q] = make([]float64, dim)
 							}
-							want := make([]float64, dim)
-							mat.NewVecDense(dim, want).MulVec(m, mat.NewVecDense(dim, v))
-							got := make([]float64, dim)
-							pc.apply([][]float64{got}, [][]float64{v}, 2)
-							if diff := maxRelDiff(got, want); diff > 1e-9 {
-								t.Errorf("K=%d %s intercept=%v l2=%g asm=%v: M v differs from the dense construction by %g", k, name, intercept, l2, asm, diff)
+							useAsm = asm
+							pc.apply(gots, vs, 2)
+							useAsm = asms[len(asms)-1]
+							for q, v := range vs {
+								want := make([]float64, dim)
+								mat.NewVecDense(dim, want).MulVec(m, mat.NewVecDense(dim, v))
+								if diff := maxRelDiff(gots[q], want); diff > 1e-9 {
+									t.Errorf("K=%d %s intercept=%v l2=%g asm=%v: vector %d of %d: M v differs from the dense construction by %g", k, name, intercept, l2, asm, q, nv, diff)
+								}
 							}
 						}
 					}

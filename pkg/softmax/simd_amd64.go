@@ -43,3 +43,12 @@ func softmax10x(z *float64) (sum, m float64, ok bool)
 
 //go:noescape
 func gram10(r *float64, offs *int32, xs *float64, n int, va *float64)
+
+//go:noescape
+func gram10x2(ra, rb *float64, offs *int32, xs *float64, n int, va, vb *float64)
+
+//go:noescape
+func dot2(l, x, y *float64, n int) (sx, sy float64)
+
+//go:noescape
+func axpy2(l, x, y *float64, n int, a, b float64)

@@ -714,3 +714,157 @@ grdone:
 	VZEROUPPER
 	RET
 
+
+// func gram10x2(ra, rb *float64, offs *int32, xs *float64, n int, va, vb *float64)
+// ra[offs[t]/8 : +10] += xs[t] * va[0:10] and rb[...] += xs[t] * vb[0:10]
+// for t < n: gram10 for two rows of r that share the entries.
+TEXT ·gram10x2(SB), NOSPLIT, $0-56
+	MOVQ ra+0(FP), DI
+	MOVQ rb+8(FP), SI
+	MOVQ offs+16(FP), DX
+	MOVQ xs+24(FP), R8
+	MOVQ n+32(FP), CX
+	MOVQ va+40(FP), AX
+	MOVQ vb+48(FP), R11
+	VMOVUPD (AX), Y0
+	VMOVUPD 32(AX), Y1
+	VMOVUPD 64(AX), X2
+	VMOVUPD (R11), Y8
+	VMOVUPD 32(R11), Y9
+	VMOVUPD 64(R11), X10
+	XORQ R9, R9
+
+g2loop:
+	CMPQ R9, CX
+	JGE  g2done
+	MOVLQSX (DX)(R9*4), BX
+	VBROADCASTSD (R8)(R9*8), Y3
+	VMOVUPD (DI)(BX*1), Y4
+	VMOVUPD 32(DI)(BX*1), Y5
+	VMOVUPD 64(DI)(BX*1), X6
+	VFMADD231PD Y0, Y3, Y4
+	VFMADD231PD Y1, Y3, Y5
+	VFMADD231PD X2, X3, X6
+	VMOVUPD Y4, (DI)(BX*1)
+	VMOVUPD Y5, 32(DI)(BX*1)
+	VMOVUPD X6, 64(DI)(BX*1)
+	VMOVUPD (SI)(BX*1), Y11
+	VMOVUPD 32(SI)(BX*1), Y12
+	VMOVUPD 64(SI)(BX*1), X13
+	VFMADD231PD Y8, Y3, Y11
+	VFMADD231PD Y9, Y3, Y12
+	VFMADD231PD X10, X3, X13
+	VMOVUPD Y11, (SI)(BX*1)
+	VMOVUPD Y12, 32(SI)(BX*1)
+	VMOVUPD X13, 64(SI)(BX*1)
+	INCQ R9
+	JMP  g2loop
+
+g2done:
+	VZEROUPPER
+	RET
+
+// func dot2(l, x, y *float64, n int) (sx, sy float64)
+// sx = sum_t l[t]*x[t], sy = sum_t l[t]*y[t], reading l once.
+TEXT ·dot2(SB), NOSPLIT, $0-48
+	MOVQ l+0(FP), SI
+	MOVQ x+8(FP), DI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	XORQ R9, R9
+	MOVQ CX, R12
+	ANDQ $-8, R12
+
+d2loop8:
+	CMPQ R9, R12
+	JGE  d2loop4
+	VMOVUPD (SI)(R9*8), Y0
+	VMOVUPD 32(SI)(R9*8), Y5
+	VFMADD231PD (DI)(R9*8), Y0, Y1
+	VFMADD231PD (DX)(R9*8), Y0, Y2
+	VFMADD231PD 32(DI)(R9*8), Y5, Y3
+	VFMADD231PD 32(DX)(R9*8), Y5, Y4
+	ADDQ $8, R9
+	JMP  d2loop8
+
+d2loop4:
+	VADDPD Y3, Y1, Y1
+	VADDPD Y4, Y2, Y2
+	MOVQ CX, R12
+	ANDQ $-4, R12
+	CMPQ R9, R12
+	JGE  d2sum
+	VMOVUPD (SI)(R9*8), Y0
+	VFMADD231PD (DI)(R9*8), Y0, Y1
+	VFMADD231PD (DX)(R9*8), Y0, Y2
+	ADDQ $4, R9
+
+d2sum:
+	VEXTRACTF128 $1, Y1, X3
+	VADDPD X3, X1, X1
+	VHADDPD X1, X1, X1
+	VEXTRACTF128 $1, Y2, X4
+	VADDPD X4, X2, X2
+	VHADDPD X2, X2, X2
+
+d2tail:
+	CMPQ R9, CX
+	JGE  d2done
+	VMOVSD (SI)(R9*8), X0
+	VFMADD231SD (DI)(R9*8), X0, X1
+	VFMADD231SD (DX)(R9*8), X0, X2
+	INCQ R9
+	JMP  d2tail
+
+d2done:
+	VMOVSD X1, sx+32(FP)
+	VMOVSD X2, sy+40(FP)
+	VZEROUPPER
+	RET
+
+// func axpy2(l, x, y *float64, n int, a, b float64)
+// x[t] += a*l[t], y[t] += b*l[t] for t < n, reading l once.
+TEXT ·axpy2(SB), NOSPLIT, $0-48
+	MOVQ l+0(FP), SI
+	MOVQ x+8(FP), DI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	VBROADCASTSD a+32(FP), Y6
+	VBROADCASTSD b+40(FP), Y7
+	XORQ R9, R9
+	MOVQ CX, R12
+	ANDQ $-4, R12
+
+a2loop4:
+	CMPQ R9, R12
+	JGE  a2tail
+	VMOVUPD (SI)(R9*8), Y0
+	VMOVUPD (DI)(R9*8), Y1
+	VMOVUPD (DX)(R9*8), Y2
+	VFMADD231PD Y6, Y0, Y1
+	VFMADD231PD Y7, Y0, Y2
+	VMOVUPD Y1, (DI)(R9*8)
+	VMOVUPD Y2, (DX)(R9*8)
+	ADDQ $4, R9
+	JMP  a2loop4
+
+a2tail:
+	CMPQ R9, CX
+	JGE  a2done
+	VMOVSD (SI)(R9*8), X0
+	VMOVSD (DI)(R9*8), X1
+	VMOVSD (DX)(R9*8), X2
+	VFMADD231SD X6, X0, X1
+	VFMADD231SD X7, X0, X2
+	VMOVSD X1, (DI)(R9*8)
+	VMOVSD X2, (DX)(R9*8)
+	INCQ R9
+	JMP  a2tail
+
+a2done:
+	VZEROUPPER
+	RET
