@@ -283,6 +283,7 @@ func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int,
 	sum := (*[10]float64)(s)
 	var z [10]float64
 	ce := 0.0
+	prod, nprod := 1.0, 0 // product of the softmax sums since the last logarithm
 	blocks := []cscBlock{{lo: lo, hi: hi}}
 	if cs != nil {
 		if g == nil || rows != nil || cs.lo != lo || cs.hi != hi {
@@ -301,7 +302,13 @@ func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int,
 			gemvRow(&z, v, cols, xs)
 			yi := e.y[i]
 			zy := z[yi]
-			ce += softmax10(&z) - zy
+			m, sm := softmax10(&z)
+			ce += m - zy
+			prod *= sm
+			if nprod++; nprod == logBatch {
+				ce += math.Log(prod)
+				prod, nprod = 1, 0
+			}
 			if pr != nil {
 				*(*[10]float64)(pr[i*10 : i*10+10]) = z
 			}
@@ -322,7 +329,7 @@ func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int,
 			colAcc(g, res[:(blk.hi-blk.lo)*10], blk.ptr, e.csc.rows, cv)
 		}
 	}
-	return ce
+	return ce + math.Log(prod)
 }
 
 // colAcc adds to g[j*10 : +10], for every feature j, the sum over the
@@ -460,14 +467,16 @@ func gerRow[T uint8 | float64](g []float64, cols []int32, xs []T, d *[10]float64
 	}
 }
 
-// softmax10 is softmaxInPlace for 10 classes. With the assembly kernels,
+// softmax10 is softmaxInPlace for 10 classes, except that it returns the
+// maximum m of z and sum = sum_k exp(z_k - m), leaving the logarithm of
+// log-sum-exp = m + log(sum) to the caller. With the assembly kernels,
 // when every z[k]-max lies in [-700, 0], softmax10x does it all in vector
 // registers (the exponentials 4 at a time, bit for bit as math.Exp), with
 // the same operations in the same order as the Go code below.
-func softmax10(z *[10]float64) float64 {
+func softmax10(z *[10]float64) (m, sum float64) {
 	if useAsm {
 		if sum, m, ok := softmax10x(&z[0]); ok {
-			return m + math.Log(sum)
+			return m, sum
 		}
 	}
 	m, lo := z[0], z[0]
@@ -483,11 +492,19 @@ func softmax10(z *[10]float64) float64 {
 		e0, e1, e2, e3, e4 = math.Exp(z[0]-m), math.Exp(z[1]-m), math.Exp(z[2]-m), math.Exp(z[3]-m), math.Exp(z[4]-m)
 		e5, e6, e7, e8, e9 = math.Exp(z[5]-m), math.Exp(z[6]-m), math.Exp(z[7]-m), math.Exp(z[8]-m), math.Exp(z[9]-m)
 	}
-	sum := ((e0 + e1) + (e2 + e3)) + ((e4 + e5) + (e6 + e7)) + (e8 + e9)
+	sum = ((e0 + e1) + (e2 + e3)) + ((e4 + e5) + (e6 + e7)) + (e8 + e9)
 	inv := 1 / sum
 	*z = [10]float64{e0 * inv, e1 * inv, e2 * inv, e3 * inv, e4 * inv, e5 * inv, e6 * inv, e7 * inv, e8 * inv, e9 * inv}
-	return m + math.Log(sum)
+	return m, sum
 }
+
+// logBatch is the number of softmax sums, each in [1, 10] for finite
+// logits, that kernel10 multiplies before it takes one logarithm of the
+// product: 10^256 is far from overflow, the product's rounding error is at
+// most 256 ulps (6e-14 in its logarithm), and the pass saves 255 of 256
+// calls of math.Log (BenchmarkEvalMNIST: 10.0-10.4 ms against
+// 10.7-11.0 ms, alternating runs).
+const logBatch = 256
 
 // softmaxInPlace replaces z by softmax(z), subtracting the maximum first,
 // and returns log(sum_k exp(z_k)), so that the cross-entropy of class y is
