@@ -13,8 +13,8 @@ const (
 	// scipy's L-BFGS-B, which scikit-learn uses, keeps 10; more pairs cost
 	// O(memory*d*K) per iteration, small next to a gradient, and save
 	// iterations on this ill-conditioned problem (on the MNIST benchmark,
-	// C=1, tol=1e-4: 891 iterations with 10 pairs, 789 with 20, 711 with
-	// 50, 634 with 100).
+	// C=1, tol=1e-4: 878 iterations with 10 pairs, 816 with 20, 642 with
+	// 50, 643 with 100).
 	lbfgsMemory = 50
 	// lbfgsFtol is scipy's default relative reduction tolerance of f,
 	// factr*eps = 1e7*2.2e-16: L-BFGS-B also stops when
@@ -46,8 +46,8 @@ const (
 // the newest of them. From then on the line search is Armijo backtracking
 // from the step 1 (sufficient decrease 1e-4, halving): the objective is
 // convex, so every step gives a pair with s.y >= 0 without the curvature
-// condition, which cost passes here (on the MNIST benchmark 247 passes
-// against 264 with Moré-Thuente).
+// condition, which cost passes here (on the MNIST benchmark 249 passes
+// against 275 with Moré-Thuente).
 func fitLBFGS(p *problem) (*result, error) {
 	cf := p.cf
 	full := newBatchObjective(p)
