@@ -43,8 +43,8 @@
 //     from the diagonal class blocks of the Hessian, sum_i p_ik (1 - p_ik)
 //     x_i x_i^T + I/C for each class k, on the directions where the K
 //     weights of a feature sum to zero: the same objective, stopping rules
-//     and optimum in a third of the passes on MNIST (C=1, tol=1e-4: 247
-//     passes against 733). Building it costs about 70 passes there, so it
+//     and optimum in well under half the passes on MNIST (C=1, tol=1e-4:
+//     249 passes against 661). Building it costs about 70 passes there, so it
 //     is built only after as many iterations as 1.5 times its estimated
 //     cost; fits that converge sooner are plain LBFGS.
 //   - NewtonCG is scikit-learn's solver='newton-cg' (L2 or none): a
@@ -60,8 +60,8 @@
 //     It stops as scikit-learn's does: max|gradient| <= Tol for the
 //     objective divided by C; NIter counts Newton iterations. On this
 //     ill-conditioned problem it needs more passes over the data than
-//     LBFGS (MNIST, C=1, tol=1e-4: 2300-2600 passes in 41 Newton
-//     iterations against about 730 for LBFGS) and is mainly a check of the
+//     LBFGS (MNIST, C=1, tol=1e-4: 2500-3000 passes in 41-47 Newton
+//     iterations against 650-730 for LBFGS) and is mainly a check of the
 //     optimum by an independent second-order method.
 //   - SGD is mini-batch stochastic gradient descent with momentum, not a
 //     scikit-learn solver: the fast path to a good model (about 0.92 test
