@@ -141,9 +141,10 @@ func newClassBlocks(ds *design, probs []float64, k int, l2 float64, intercept bo
 //	r[(a*d+b)*K+c] = sum_i w_ic raw_ia raw_ib   (b <= a; 0 above the diagonal)
 //	s[a*K+c]       = sum_i w_ic raw_ia,
 //
-// w being n*K. Goroutines take bands of features a of about equal work in
-// turn and sweep the rows for each, so that a band's rows of r stay in
-// cache.
+// w being n*K. The features are cut into bands of about equal work
+// (pairs); goroutines take the bands in turn and sweep the rows for each,
+// so that no two write the same row of r and a band's rows of r are reused
+// while they are cached.
 func rawGrams(ds *design, w []float64, k, threads int) (r, s []float64) {
 	d, n := ds.d, ds.n
 	r = make([]float64, d*d*k)
@@ -175,11 +176,11 @@ func rawGrams(ds *design, w []float64, k, threads int) (r, s []float64) {
 		for i := th * n / threads; i < (th+1)*n/threads; i++ {
 			st := start[i*(bands+1) : (i+1)*(bands+1)]
 			p, end := ds.ptr[i], ds.ptr[i+1]
-			for b := 0; b <= bands; b++ {
-				for p < end && int(ds.col[p]) < cut[b] {
+			for band := 0; band <= bands; band++ {
+				for p < end && int(ds.col[p]) < cut[band] {
 					p++
 				}
-				st[b] = int32(p - ds.ptr[i])
+				st[band] = int32(p - ds.ptr[i])
 			}
 		}
 	})
@@ -189,10 +190,10 @@ func rawGrams(ds *design, w []float64, k, threads int) (r, s []float64) {
 		vb := make([]float64, k)
 		offs := make([]int32, d)
 		xs := make([]float64, d)
-		for b := id; b < bands; b += th {
+		for band := id; band < bands; band += th {
 			for i := 0; i < n; i++ {
 				st := start[i*(bands+1) : (i+1)*(bands+1)]
-				lo, hi := int(st[b]), int(st[b+1])
+				lo, hi := int(st[band]), int(st[band+1])
 				if lo == hi {
 					continue
 				}
