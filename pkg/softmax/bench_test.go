@@ -131,33 +131,21 @@ func TestExp10(t *testing.T) {
 // pixels), the unit of work of L-BFGS and Newton-CG. It is skipped when
 // the MNIST files are not available offline.
 func BenchmarkEvalMNIST(b *testing.B) {
-	all, _, train := notebookTrainRows(b)
-	sub := all.Subset(train)
-	ds, err := standardPixels(sub).design(true)
-	if err != nil {
-		b.Fatal(err)
-	}
-	const k = 10
-	e := newEvaluator(ds, sub.Ints(), k, runtime.GOMAXPROCS(0))
-	w := make([]float64, ds.d*k)
-	for i := range w {
-		w[i] = 1e-2 * float64(i%17-8)
-	}
-	bias := make([]float64, k)
-	gw := make([]float64, ds.d*k)
-	gb := make([]float64, k)
-	e.eval(w, bias, gw, gb, nil) // builds the column blocks
-	b.SetBytes(int64(ds.ptr[ds.n]))
+	e, w, bias := mnistEvaluator(b, false)
+	gw := make([]float64, len(w))
+	gb := make([]float64, len(bias))
+	b.SetBytes(int64(e.ds.ptr[e.ds.n]))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		e.eval(w, bias, gw, gb, nil)
 	}
 }
 
-// mnistProbs returns the design of the notebook's 50000 standardised MNIST
-// training rows and the softmax probabilities of every row at a fixed
-// point, as the preconditioner is built from them.
-func mnistProbs(b *testing.B) (*design, []float64) {
+// mnistEvaluator returns an evaluator over the notebook's 50000
+// standardised MNIST training rows (K = 10), keeping the softmax
+// probabilities if probs, and a fixed point, at which it has evaluated the
+// gradient once (building the column blocks).
+func mnistEvaluator(b *testing.B, probs bool) (e *evaluator, w, bias []float64) {
 	all, _, train := notebookTrainRows(b)
 	sub := all.Subset(train)
 	ds, err := standardPixels(sub).design(true)
@@ -165,17 +153,24 @@ func mnistProbs(b *testing.B) (*design, []float64) {
 		b.Fatal(err)
 	}
 	const k = 10
-	e := newEvaluator(ds, sub.Ints(), k, runtime.GOMAXPROCS(0))
-	e.probs = make([]float64, ds.n*k)
-	w := make([]float64, ds.d*k)
+	e = newEvaluator(ds, sub.Ints(), k, runtime.GOMAXPROCS(0))
+	if probs {
+		e.probs = make([]float64, ds.n*k)
+	}
+	w = make([]float64, ds.d*k)
 	for i := range w {
 		w[i] = 1e-2 * float64(i%17-8)
 	}
-	bias := make([]float64, k)
-	gw := make([]float64, ds.d*k)
-	gb := make([]float64, k)
-	e.eval(w, bias, gw, gb, nil)
-	return ds, e.probs
+	bias = make([]float64, k)
+	e.eval(w, bias, make([]float64, ds.d*k), make([]float64, k), nil)
+	return e, w, bias
+}
+
+// mnistProbs returns the design of mnistEvaluator and the probabilities
+// of its rows, from which the preconditioner is built.
+func mnistProbs(b *testing.B) (*design, []float64) {
+	e, _, _ := mnistEvaluator(b, true)
+	return e.ds, e.probs
 }
 
 // BenchmarkClassBlocksBuild times building the preconditioner of
