@@ -89,20 +89,8 @@ func TestSmallRun(t *testing.T) {
 // TestSolverList checks that a -solver list prints one line per solver,
 // with the full-batch passes of newton-cg and lbfgs.
 func TestSolverList(t *testing.T) {
-	files, err := mnist.Locate(&mnist.Options{Offline: true})
-	if err != nil {
-		t.Skipf("MNIST files not available offline: %v", err)
-	}
-	var out, errb bytes.Buffer
-	code := run([]string{"-data", filepath.Dir(files.TrainImages), "-train-size", "1000", "-test-size", "500",
-		"-solver", "newton-cg,lbfgs", "-C", "1", "-tol", "1e-2", "-objective"}, &out, &errb)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("%d lines, want 2: %q", len(lines), out.String())
-	}
+	lines := runLines(t, 2, "-train-size", "1000", "-test-size", "500",
+		"-solver", "newton-cg,lbfgs", "-C", "1", "-tol", "1e-2", "-objective")
 	var objs []float64
 	for i, want := range []string{"newton-cg", "lbfgs"} {
 		var r Result
@@ -122,20 +110,8 @@ func TestSolverList(t *testing.T) {
 // TestPreconditionFlag checks that -precondition reaches the lbfgs fit of a
 // -solver list, and only it.
 func TestPreconditionFlag(t *testing.T) {
-	files, err := mnist.Locate(&mnist.Options{Offline: true})
-	if err != nil {
-		t.Skipf("MNIST files not available offline: %v", err)
-	}
-	var out, errb bytes.Buffer
-	code := run([]string{"-data", filepath.Dir(files.TrainImages), "-train-size", "1000", "-test-size", "500",
-		"-solver", "sag,lbfgs", "-C", "1", "-tol", "1e-2", "-precondition"}, &out, &errb)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("%d lines, want 2: %q", len(lines), out.String())
-	}
+	lines := runLines(t, 2, "-train-size", "1000", "-test-size", "500",
+		"-solver", "sag,lbfgs", "-C", "1", "-tol", "1e-2", "-precondition")
 	for i, want := range []bool{false, true} {
 		var r Result
 		if err := json.Unmarshal([]byte(lines[i]), &r); err != nil {
@@ -145,4 +121,23 @@ func TestPreconditionFlag(t *testing.T) {
 			t.Errorf("line %d: precondition %v, want %v: %s", i, r.Precondition, want, lines[i])
 		}
 	}
+}
+
+// runLines runs the bench on the MNIST files found offline (skipping t
+// without them) with args and returns its want output lines.
+func runLines(t *testing.T, want int, args ...string) []string {
+	t.Helper()
+	files, err := mnist.Locate(&mnist.Options{Offline: true})
+	if err != nil {
+		t.Skipf("MNIST files not available offline: %v", err)
+	}
+	var out, errb bytes.Buffer
+	if code := run(append([]string{"-data", filepath.Dir(files.TrainImages)}, args...), &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != want {
+		t.Fatalf("%d lines, want %d: %q", len(lines), want, out.String())
+	}
+	return lines
 }
