@@ -161,9 +161,10 @@ type Settings struct {
 	// stopping rules, the same optimum, in fewer passes over the data on
 	// large ill-conditioned problems (on the MNIST benchmark, C=1,
 	// tol=1e-4: 249 passes and 4.1 s instead of 661 passes and 7.6 s). It is
-	// built once, after a number of iterations that grows with its cost
-	// (precondIteration), so fits that converge sooner are unchanged; the
-	// build needs about 100 MB of scratch for 784 features and 10 classes.
+	// built once, after as many iterations as 1.5 times its estimated cost
+	// in passes (130 on those 50000 rows), so fits that converge sooner are
+	// unchanged; the build needs about 100 MB of scratch for 784 features
+	// and 10 classes.
 	// NIter then differs from scikit-learn's n_iter_. Only LBFGS accepts it.
 	Precondition bool
 	// Threads is the number of goroutines of the full-batch kernels (LBFGS,
