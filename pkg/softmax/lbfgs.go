@@ -275,8 +275,8 @@ var precondAt = precondIteration
 // nonzero entries of a row as one nonzero entry of a pass, and K Cholesky
 // factorisations of order d+1, K (d+1)^3/6 multiply-adds, against the
 // 2 K nnz of a pass. On the MNIST benchmark (50000 rows, 7.5 million
-// nonzeros, 6.1e8 pairs) it is 130; building took 0.75 s there, about
-// 70 passes.
+// nonzeros, 6.1e8 pairs) it is 130; building took about 0.7 s there,
+// some 70 passes.
 func precondIteration(ds *design, k int) int {
 	nnz := float64(max(ds.ptr[ds.n], 1))
 	size := float64(ds.d + 1)

@@ -39,13 +39,12 @@ import (
 // factorisations of order d+1; applying it costs K pairs of triangular
 // solves.
 type classBlocks struct {
-	k, d      int
-	intercept bool
+	k         int
 	meanScale float64   // M on the class means: 1/l2, or 1 without a penalty
-	feats     []int     // features in the blocks, ascending
+	offs      []int     // offset in a parameter vector of each block row
+	size      int       // len(offs), the order of the blocks
 	l         []float64 // K Cholesky factors, lower, row-major size x size each
-	size      int       // len(feats), plus one with an intercept
-	rc        [][]float64
+	rc, means [][]float64
 }
 
 // gramBands is the number of bands of features per goroutine whose rows of
@@ -62,7 +61,7 @@ var errNotPositive = errors.New("softmax: preconditioner block not positive defi
 // a block is numerically singular.
 func newClassBlocks(ds *design, probs []float64, k int, l2 float64, intercept bool, threads int) (*classBlocks, error) {
 	d, n := ds.d, ds.n
-	pc := &classBlocks{k: k, d: d, intercept: intercept, meanScale: 1}
+	pc := &classBlocks{k: k, meanScale: 1}
 	if l2 > 0 {
 		pc.meanScale = 1 / l2
 	}
@@ -72,15 +71,17 @@ func newClassBlocks(ds *design, probs []float64, k int, l2 float64, intercept bo
 	for _, j := range ds.col {
 		used[j] = true
 	}
+	var feats []int // the features in the blocks, ascending
 	for j := range used {
 		if used[j] || ds.m[j] != 0 {
-			pc.feats = append(pc.feats, j)
+			feats = append(feats, j)
+			pc.offs = append(pc.offs, j*k)
 		}
 	}
-	size := len(pc.feats)
 	if intercept {
-		size++
+		pc.offs = append(pc.offs, k*d) // the intercepts follow W
 	}
+	size := len(pc.offs)
 	pc.size = size
 
 	w := make([]float64, n*k) // w_ik = p_ik (1 - p_ik)
@@ -98,10 +99,10 @@ func newClassBlocks(ds *design, probs []float64, k int, l2 float64, intercept bo
 		// The standardised Gram G = T^T R T, with x_j = raw_j inv_j - m_j
 		// and the constant 1 as feature d: lower triangle into l.
 		tc := t[c]
-		for ai, a := range pc.feats {
+		for ai, a := range feats {
 			ia, ma, sa := ds.inv[a], ds.m[a], s[a*k+c]
 			la := l[ai*size:]
-			for bi, b := range pc.feats[:ai+1] {
+			for bi, b := range feats[:ai+1] {
 				ib, mb := ds.inv[b], ds.m[b]
 				la[bi] = ia*ib*r[(a*d+b)*k+c] - ia*mb*sa - ma*ib*s[b*k+c] + ma*mb*tc
 			}
@@ -274,28 +275,27 @@ func cholesky(a []float64, n int) bool {
 // vectors (W feature-major, then b); dst[i] and v[i] may not overlap.
 // Solving the vectors together reads each Cholesky factor once.
 func (pc *classBlocks) apply(dst, v [][]float64, threads int) {
-	k, d, size := pc.k, pc.d, pc.size
+	k, size := pc.k, pc.size
 	nv := len(v)
 	if len(pc.rc) < k*nv {
 		pc.rc = make([][]float64, k*nv)
 		for i := range pc.rc {
 			pc.rc[i] = make([]float64, size)
 		}
-	}
-	// rc[c*nv+q] holds class c of vector q, without its class means.
-	for q, vq := range v {
-		for fi, j := range pc.feats {
-			s := vq[j*k : j*k+k]
-			m := floats.Sum(s) / float64(k)
-			for c, x := range s {
-				pc.rc[c*nv+q][fi] = x - m
-			}
+		pc.means = make([][]float64, nv)
+		for q := range pc.means {
+			pc.means[q] = make([]float64, size)
 		}
-		if pc.intercept {
-			s := vq[k*d : k*d+k]
+	}
+	// rc[c*nv+q] holds class c of vector q without its class means,
+	// means[q] the means, block row by block row.
+	for q, vq := range v {
+		for bi, o := range pc.offs {
+			s := vq[o : o+k]
 			m := floats.Sum(s) / float64(k)
+			pc.means[q][bi] = m
 			for c, x := range s {
-				pc.rc[c*nv+q][size-1] = x - m
+				pc.rc[c*nv+q][bi] = x - m
 			}
 		}
 	}
@@ -304,32 +304,20 @@ func (pc *classBlocks) apply(dst, v [][]float64, threads int) {
 	})
 	for q, vq := range v {
 		dq := dst[q]
-		// Features outside the blocks and the class means: 1/l2.
+		// Features outside the blocks: 1/l2.
 		for i, x := range vq {
 			dq[i] = pc.meanScale * x
 		}
-		for fi, j := range pc.feats {
-			s := vq[j*k : j*k+k]
-			m := floats.Sum(s) / float64(k)
+		// The blocks' solutions without their class means, plus the class
+		// means times 1/l2.
+		for bi, o := range pc.offs {
 			zm := 0.0
 			for c := 0; c < k; c++ {
-				zm += pc.rc[c*nv+q][fi]
+				zm += pc.rc[c*nv+q][bi]
 			}
 			zm /= float64(k)
 			for c := 0; c < k; c++ {
-				dq[j*k+c] = pc.rc[c*nv+q][fi] - zm + pc.meanScale*m
-			}
-		}
-		if pc.intercept {
-			s := vq[k*d : k*d+k]
-			m := floats.Sum(s) / float64(k)
-			zm := 0.0
-			for c := 0; c < k; c++ {
-				zm += pc.rc[c*nv+q][size-1]
-			}
-			zm /= float64(k)
-			for c := 0; c < k; c++ {
-				dq[k*d+c] = pc.rc[c*nv+q][size-1] - zm + pc.meanScale*m
+				dq[o+c] = pc.rc[c*nv+q][bi] - zm + pc.meanScale*pc.means[q][bi]
 			}
 		}
 	}
