@@ -59,6 +59,15 @@ func standardise(pix []uint8, d int, mean, scale []float64) *mat.Dense {
 	return x
 }
 
+// pixelsAndDense returns the pixels as Data two ways, "pixels" (Pixels with
+// the scaler folded in) and "dense" (Dense of the standardised values,
+// also returned), which must give the same results.
+func pixelsAndDense(pix []uint8, d int) (datas map[string]Data, xs *mat.Dense) {
+	sc := scaler(pix, d)
+	xs = standardise(pix, d, sc.Mean, sc.Scale)
+	return map[string]Data{"pixels": Pixels(pix, d, sc.Mean, sc.Scale), "dense": Dense(xs)}, xs
+}
+
 // maxRelDiff returns max|a-b| / max(max|b|, tiny).
 func maxRelDiff(a, b []float64) float64 {
 	if len(a) != len(b) {

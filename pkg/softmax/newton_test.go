@@ -18,11 +18,7 @@ func TestHessVecFiniteDifferences(t *testing.T) {
 	for _, k := range []int{3, 10} {
 		const n, d = 70, 13
 		pix, y := synthPixels(n, d, k, 31, 5)
-		sc := scaler(pix, d)
-		datas := map[string]Data{
-			"pixels": Pixels(pix, d, sc.Mean, sc.Scale),
-			"dense":  Dense(standardise(pix, d, sc.Mean, sc.Scale)),
-		}
+		datas, _ := pixelsAndDense(pix, d)
 		rng := rand.New(rand.NewPCG(uint64(k), 3))
 		coef := mat.NewDense(k, d, nil)
 		dirW := mat.NewDense(k, d, nil)

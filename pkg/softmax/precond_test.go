@@ -23,12 +23,7 @@ func TestClassBlocksMatchesDenseOperator(t *testing.T) {
 	for _, k := range []int{3, 10} {
 		const n, d = 80, 9
 		pix, _ := synthPixels(n, d, k, 17, 4)
-		sc := scaler(pix, d)
-		xs := standardise(pix, d, sc.Mean, sc.Scale)
-		datas := map[string]Data{
-			"pixels": Pixels(pix, d, sc.Mean, sc.Scale),
-			"dense":  Dense(xs),
-		}
+		datas, xs := pixelsAndDense(pix, d)
 		rng := rand.New(rand.NewPCG(uint64(k), 5))
 		probs := make([]float64, n*k)
 		for i := 0; i < n; i++ {
@@ -210,11 +205,7 @@ func TestPreconditionSameOptimum(t *testing.T) {
 	for _, k := range []int{3, 10} {
 		const n, d = 300, 16
 		pix, y := synthPixels(n, d, k, 23, 2)
-		sc := scaler(pix, d)
-		datas := map[string]Data{
-			"pixels": Pixels(pix, d, sc.Mean, sc.Scale),
-			"dense":  Dense(standardise(pix, d, sc.Mean, sc.Scale)),
-		}
+		datas, _ := pixelsAndDense(pix, d)
 		for name, x := range datas {
 			for _, noIntercept := range []bool{false, true} {
 				s := &Settings{C: 0.5, Tol: 1e-10, MaxIter: 1000, NoIntercept: noIntercept, Precondition: true}
