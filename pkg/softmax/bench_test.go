@@ -174,45 +174,59 @@ func mnistProbs(b *testing.B) (*design, []float64) {
 }
 
 // BenchmarkClassBlocksBuild times building the preconditioner of
-// Settings.Precondition on MNIST (6.1e8 entry pairs, ten Cholesky
-// factorisations of order 785); BenchmarkEvalMNIST is the unit it is
-// measured against.
+// Settings.Precondition on MNIST: from probabilities (6.1e8 entry pairs of
+// ten lanes, ten Cholesky factorisations of order 785) and the start
+// preconditioner (one lane, one factorisation); BenchmarkEvalMNIST is the
+// unit they are measured against.
 func BenchmarkClassBlocksBuild(b *testing.B) {
 	ds, probs := mnistProbs(b)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := newClassBlocks(ds, probs, 10, 1, true, runtime.GOMAXPROCS(0)); err != nil {
-			b.Fatal(err)
+	b.Run("probs", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := newClassBlocks(ds, probs, 10, 1, true, runtime.GOMAXPROCS(0)); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
+	b.Run("start", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := newStartBlocks(ds, 10, 1, true, runtime.GOMAXPROCS(0)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
-// BenchmarkClassBlocksApply times applying it to one and to two parameter
-// vectors.
+// BenchmarkClassBlocksApply times applying them to one and to two
+// parameter vectors (L-BFGS applies them to two per iteration).
 func BenchmarkClassBlocksApply(b *testing.B) {
 	ds, probs := mnistProbs(b)
-	pc, err := newClassBlocks(ds, probs, 10, 1, true, runtime.GOMAXPROCS(0))
-	if err != nil {
-		b.Fatal(err)
+	pcs := map[string]func() (*classBlocks, error){
+		"probs": func() (*classBlocks, error) { return newClassBlocks(ds, probs, 10, 1, true, runtime.GOMAXPROCS(0)) },
+		"start": func() (*classBlocks, error) { return newStartBlocks(ds, 10, 1, true, runtime.GOMAXPROCS(0)) },
 	}
-	v := make([]float64, ds.d*10+10)
-	for i := range v {
-		v[i] = float64(i%13) - 6
-	}
-	v2 := append([]float64(nil), v...)
-	for i := range v2 {
-		v2[i] *= float64(i%5) - 2
-	}
-	dst, dst2 := make([]float64, len(v)), make([]float64, len(v))
-	b.Run("1", func(b *testing.B) {
-		for i := 0; i < b.N; i++ {
-			pc.apply([][]float64{dst}, [][]float64{v}, runtime.GOMAXPROCS(0))
+	for _, name := range []string{"probs", "start"} {
+		pc, err := pcs[name]()
+		if err != nil {
+			b.Fatal(err)
 		}
-	})
-	// L-BFGS applies it to two vectors per iteration.
-	b.Run("2", func(b *testing.B) {
-		for i := 0; i < b.N; i++ {
-			pc.apply([][]float64{dst, dst2}, [][]float64{v, v2}, runtime.GOMAXPROCS(0))
+		v := make([]float64, ds.d*10+10)
+		for i := range v {
+			v[i] = float64(i%13) - 6
 		}
-	})
+		v2 := append([]float64(nil), v...)
+		for i := range v2 {
+			v2[i] *= float64(i%5) - 2
+		}
+		dst, dst2 := make([]float64, len(v)), make([]float64, len(v))
+		b.Run(name+"/1", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				pc.apply([][]float64{dst}, [][]float64{v}, runtime.GOMAXPROCS(0))
+			}
+		})
+		b.Run(name+"/2", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				pc.apply([][]float64{dst, dst2}, [][]float64{v, v2}, runtime.GOMAXPROCS(0))
+			}
+		})
+	}
 }

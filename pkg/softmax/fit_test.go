@@ -148,23 +148,34 @@ func TestDeterministic(t *testing.T) {
 			t.Errorf("%v: a different seed gives the same fit", solver)
 		}
 	}
-	// The preconditioned LBFGS, built at iteration 3: the bands of its Gram
-	// matrices follow the thread count, the sums in them must not.
+	// The preconditioned LBFGS, built at iteration 3, with and without the
+	// start preconditioner: the bands of the Gram matrices follow the
+	// thread count, the sums in them must not.
 	defer func(f func(*design, int) int) { precondAt = f }(precondAt)
 	precondAt = func(*design, int) int { return 3 }
-	var ref *Model
-	for _, threads := range []int{1, 2, 3} {
-		m := mustFit(t, x, y, &Settings{Precondition: true, Threads: threads, MaxIter: 8})
-		if ref == nil {
-			ref = m
-			continue
+	defer func(f func(*design) bool) { startBlocksAt = f }(startBlocksAt)
+	plain := mustFit(t, x, y, &Settings{MaxIter: 8})
+	fits := map[bool]*Model{}
+	for _, start := range []bool{false, true} {
+		startBlocksAt = func(*design) bool { return start }
+		var ref *Model
+		for _, threads := range []int{1, 2, 3} {
+			m := mustFit(t, x, y, &Settings{Precondition: true, Threads: threads, MaxIter: 8})
+			if ref == nil {
+				ref = m
+				continue
+			}
+			if !mat.Equal(m.Coef, ref.Coef) || !floatsEqual(m.Intercept, ref.Intercept) || m.NIter != ref.NIter {
+				t.Errorf("preconditioned lbfgs (start %v): fits differ (threads %d)", start, threads)
+			}
 		}
-		if !mat.Equal(m.Coef, ref.Coef) || !floatsEqual(m.Intercept, ref.Intercept) || m.NIter != ref.NIter {
-			t.Errorf("preconditioned lbfgs: fits differ (threads %d)", threads)
+		if mat.Equal(plain.Coef, ref.Coef) {
+			t.Errorf("preconditioned lbfgs (start %v): the same fit as plain lbfgs (preconditioner not used)", start)
 		}
+		fits[start] = ref
 	}
-	if plain := mustFit(t, x, y, &Settings{MaxIter: 8}); mat.Equal(plain.Coef, ref.Coef) {
-		t.Error("preconditioned lbfgs: the same fit as plain lbfgs (preconditioner not used)")
+	if mat.Equal(fits[false].Coef, fits[true].Coef) {
+		t.Error("preconditioned lbfgs: the same fit with and without the start preconditioner")
 	}
 }
 

@@ -2,10 +2,12 @@ package softmax
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -13,12 +15,15 @@ import (
 // independent dense construction: with X the standardised rows (and a
 // column of ones with an intercept), w_ic = p_ic (1 - p_ic) and
 //
-//	G_c = sum_i w_ic x_i x_i^T + l2 I,   M = P G^-1 P + (I - P)/l2,
+//	G_c = sum_i w_ic x_i x_i^T + l2 I (but on the intercept),
+//	M = P G^-1 P + (I - P)/l2,
 //
 // P removing the class means of each feature and G^-1 from a dense LU
-// solve, for random v. It covers K = 3 (generic Gram loop) and K = 10 (assembly and
-// pure Go), Pixels with the scaler folded in and Dense data, with and
-// without an intercept, and a feature that is 0 in every row.
+// solve, for random v; and the start preconditioner, G = sum_i x_i x_i^T/K
+// + l2 I for every class, likewise. It covers K = 3 (generic Gram loop) and
+// K = 10 (assembly and pure Go, and the shared solve of the start
+// preconditioner), Pixels with the scaler folded in and Dense data, with
+// and without an intercept, and a feature that is 0 in every row.
 func TestClassBlocksMatchesDenseOperator(t *testing.T) {
 	for _, k := range []int{3, 10} {
 		const n, d = 80, 9
@@ -34,10 +39,8 @@ func TestClassBlocksMatchesDenseOperator(t *testing.T) {
 			softmaxInPlace(z)
 			copy(probs[i*k:], z)
 		}
-		asms := []bool{false}
-		if useAsm {
-			asms = append(asms, true)
-		}
+		varWeight := func(i, c int) float64 { return probs[i*k+c] * (1 - probs[i*k+c]) }
+		startWeight := func(int, int) float64 { return 1 / float64(k) }
 		for name, x := range datas {
 			ds, err := x.design(true)
 			if err != nil {
@@ -45,51 +48,61 @@ func TestClassBlocksMatchesDenseOperator(t *testing.T) {
 			}
 			for _, intercept := range []bool{true, false} {
 				for _, l2 := range []float64{1, 0.01} {
-					for _, asm := range asms {
-						useAsm = asm
-						pc, err := newClassBlocks(ds, probs, k, l2, intercept, 2)
-						useAsm = asms[len(asms)-1]
-						if err != nil {
-							t.Fatalf("K=%d %s: %v", k, name, err)
-						}
-						m := densePreconditioner(t, xs, probs, k, l2, intercept)
-						dim := k * d
-						if intercept {
-							dim += k
-						}
-						// One vector, then two at once (the assembly
-						// solves of L-BFGS).
-						for _, nv := range []int{1, 2, 1, 2} {
-							vs, gots := make([][]float64, nv), make([][]float64, nv)
-							for q := range vs {
-								vs[q] = make([]float64, dim)
-								for i := range vs[q] {
-									vs[q][i] = rng.NormFloat64()
-								}
-								gots[q] = make([]float64, dim)
-							}
-							useAsm = asm
-							pc.apply(gots, vs, 2)
-							useAsm = asms[len(asms)-1]
-							for q, v := range vs {
-								want := make([]float64, dim)
-								mat.NewVecDense(dim, want).MulVec(m, mat.NewVecDense(dim, v))
-								if diff := maxRelDiff(gots[q], want); diff > 1e-9 {
-									t.Errorf("K=%d %s intercept=%v l2=%g asm=%v: vector %d of %d: M v differs from the dense construction by %g", k, name, intercept, l2, asm, q, nv, diff)
-								}
-							}
-						}
-					}
+					at := fmt.Sprintf("K=%d %s intercept=%v l2=%g", k, name, intercept, l2)
+					checkPreconditioner(t, at, func() (*classBlocks, error) {
+						return newClassBlocks(ds, probs, k, l2, intercept, 2)
+					}, densePreconditioner(t, xs, varWeight, k, l2, intercept), rng)
+					checkPreconditioner(t, at+" start", func() (*classBlocks, error) {
+						return newStartBlocks(ds, k, l2, intercept, 2)
+					}, densePreconditioner(t, xs, startWeight, k, l2, intercept), rng)
 				}
 			}
 		}
 	}
 }
 
-// densePreconditioner returns M of TestClassBlocksMatchesDenseOperator as
-// a dense matrix over parameter vectors (weights feature-major, then the
-// intercepts).
-func densePreconditioner(t *testing.T, xs *mat.Dense, probs []float64, k int, l2 float64, intercept bool) *mat.Dense {
+// checkPreconditioner checks that the preconditioner that build returns,
+// with the assembly kernels and without, applied to one random vector and
+// to two at once (the solves of L-BFGS), gives m v.
+func checkPreconditioner(t *testing.T, at string, build func() (*classBlocks, error), m *mat.Dense, rng *rand.Rand) {
+	t.Helper()
+	asms := []bool{false}
+	if useAsm {
+		asms = append(asms, true)
+	}
+	defer func(old bool) { useAsm = old }(useAsm)
+	dim, _ := m.Dims()
+	for _, asm := range asms {
+		useAsm = asm
+		pc, err := build()
+		if err != nil {
+			t.Fatalf("%s asm=%v: %v", at, asm, err)
+		}
+		for _, nv := range []int{1, 2, 1, 2} {
+			vs, gots := make([][]float64, nv), make([][]float64, nv)
+			for q := range vs {
+				vs[q] = make([]float64, dim)
+				for i := range vs[q] {
+					vs[q][i] = rng.NormFloat64()
+				}
+				gots[q] = make([]float64, dim)
+			}
+			pc.apply(gots, vs, 2)
+			for q, v := range vs {
+				want := make([]float64, dim)
+				mat.NewVecDense(dim, want).MulVec(m, mat.NewVecDense(dim, v))
+				if diff := maxRelDiff(gots[q], want); diff > 1e-9 {
+					t.Errorf("%s asm=%v: vector %d of %d: M v differs from the dense construction by %g", at, asm, q, nv, diff)
+				}
+			}
+		}
+	}
+}
+
+// densePreconditioner returns M of TestClassBlocksMatchesDenseOperator,
+// with the row weights w(i, c), as a dense matrix over parameter vectors
+// (weights feature-major, then the intercepts).
+func densePreconditioner(t *testing.T, xs *mat.Dense, w func(i, c int) float64, k int, l2 float64, intercept bool) *mat.Dense {
 	n, d := xs.Dims()
 	size := d
 	if intercept {
@@ -114,16 +127,27 @@ func densePreconditioner(t *testing.T, xs *mat.Dense, probs []float64, k int, l2
 	for i := 0; i < n; i++ {
 		r := row(i)
 		for c := 0; c < k; c++ {
-			w := probs[i*k+c] * (1 - probs[i*k+c])
+			wic := w(i, c)
 			for a := 0; a < size; a++ {
 				for b := 0; b < size; b++ {
-					g.Set(idx(a, c), idx(b, c), g.At(idx(a, c), idx(b, c))+w*r[a]*r[b])
+					g.Set(idx(a, c), idx(b, c), g.At(idx(a, c), idx(b, c))+wic*r[a]*r[b])
 				}
 			}
 		}
 	}
-	for i := 0; i < dim; i++ {
-		g.Set(i, i, g.At(i, i)+l2)
+	for c := 0; c < k; c++ {
+		// l2 on the weights; on the intercept, which the objective does
+		// not penalise, 1e-10 of the block's mean diagonal.
+		tr := 0.0
+		for a := 0; a < size; a++ {
+			tr += g.At(idx(a, c), idx(a, c))
+		}
+		for a := 0; a < d; a++ {
+			g.Set(idx(a, c), idx(a, c), g.At(idx(a, c), idx(a, c))+l2)
+		}
+		if intercept {
+			g.Set(idx(d, c), idx(d, c), g.At(idx(d, c), idx(d, c))+1e-10*tr/float64(size))
+		}
 	}
 	// P: remove the class means of each feature.
 	p := mat.NewDense(dim, dim, nil)
@@ -154,6 +178,66 @@ func densePreconditioner(t *testing.T, xs *mat.Dense, probs []float64, k int, l2
 		}
 	}
 	return &m
+}
+
+// TestStartBlocksInvertHessian checks that the start preconditioner is the
+// inverse of the Hessian of f = sum_i CE_i + (l2/2)||W||^2 at W = 0, b = 0,
+// with the Hessian-vector products of NewtonCG (checked against finite
+// differences in TestHessVecFiniteDifferences): H (M v) = v for random v, but for the class
+// means of the intercepts, where H is 0 (the softmax ignores them) and M
+// v is v/l2, so they are left out of v. K = 3 and 10, Pixels and Dense,
+// with and without an intercept.
+func TestStartBlocksInvertHessian(t *testing.T) {
+	for _, k := range []int{3, 10} {
+		const n, d = 120, 9
+		pix, y := synthPixels(n, d, k, 29, 4)
+		datas, _ := pixelsAndDense(pix, d)
+		rng := rand.New(rand.NewPCG(uint64(k), 9))
+		for name, x := range datas {
+			ds, err := x.design(true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, intercept := range []bool{true, false} {
+				for _, l2 := range []float64{1, 0.01} {
+					pc, err := newStartBlocks(ds, k, l2, intercept, 2)
+					if err != nil {
+						t.Fatal(err)
+					}
+					dim := d * k
+					var b []float64
+					if intercept {
+						dim += k
+						b = make([]float64, k)
+					}
+					v := make([]float64, dim)
+					for i := range v {
+						v[i] = rng.NormFloat64()
+					}
+					if intercept {
+						vb := v[d*k:]
+						m := floats.Sum(vb) / float64(k)
+						for c := range vb {
+							vb[c] -= m
+						}
+					}
+					mv := make([]float64, dim)
+					pc.apply([][]float64{mv}, [][]float64{v}, 2)
+					dirW := mat.NewDense(k, d, nil)
+					fromFeatureMajor(dirW, mv[:d*k], k, d)
+					var vb []float64
+					if intercept {
+						vb = mv[d*k:]
+					}
+					hw, hb := hessVecForTest(x, y, k, mat.NewDense(k, d, nil), b, dirW, vb, useAsm)
+					floats.AddScaled(hw, l2, mv[:d*k])
+					if diff := maxRelDiff(append(hw, hb...), v); diff > 1e-8 {
+						t.Errorf("K=%d %s intercept=%v l2=%g: H M v differs from v by %g", k, name, intercept, l2, diff)
+					}
+				}
+			}
+		}
+	}
 }
 
 // TestClassBlocksNotPositive checks that a block Cholesky cannot factorise
@@ -198,26 +282,35 @@ func TestPreconditionSettings(t *testing.T) {
 // gradient of 1e-10) reaches, to 1e-8 of the objective (LBFGS also stops
 // on scipy's relative reduction rule, 2.2e-9 per iteration) and 1e-3 of
 // the coefficients, for K = 3 and K = 10, Pixels and Dense data, with and
-// without an intercept, with the preconditioner built at iteration 5.
+// without an intercept, with the preconditioner built at iteration 5, with
+// and without the start preconditioner before it.
 func TestPreconditionSameOptimum(t *testing.T) {
 	defer func(f func(*design, int) int) { precondAt = f }(precondAt)
 	precondAt = func(*design, int) int { return 5 }
+	defer func(f func(*design) bool) { startBlocksAt = f }(startBlocksAt)
 	for _, k := range []int{3, 10} {
 		const n, d = 300, 16
 		pix, y := synthPixels(n, d, k, 23, 2)
 		datas, _ := pixelsAndDense(pix, d)
 		for name, x := range datas {
+			ref := map[bool]*Model{}
 			for _, noIntercept := range []bool{false, true} {
-				s := &Settings{C: 0.5, Tol: 1e-10, MaxIter: 1000, NoIntercept: noIntercept, Precondition: true}
-				pre := mustFit(t, x, y, s)
-				ref := mustFit(t, x, y, &Settings{C: 0.5, Tol: 1e-10, MaxIter: 1000, NoIntercept: noIntercept, Solver: NewtonCG})
-				fp := Loss(x, y, pre.Coef, pre.Intercept, s)
-				fr := Loss(x, y, ref.Coef, ref.Intercept, s)
-				if math.Abs(fp-fr) > 1e-8*fr {
-					t.Errorf("K=%d %s noIntercept=%v: objective %.12g preconditioned LBFGS, %.12g NewtonCG", k, name, noIntercept, fp, fr)
-				}
-				if diff := maxRelDiff(flat(pre.Coef), flat(ref.Coef)); diff > 1e-3 {
-					t.Errorf("K=%d %s noIntercept=%v: coef differs by %g of max|coef|", k, name, noIntercept, diff)
+				ref[noIntercept] = mustFit(t, x, y, &Settings{C: 0.5, Tol: 1e-10, MaxIter: 1000, NoIntercept: noIntercept, Solver: NewtonCG})
+			}
+			for _, start := range []bool{false, true} {
+				startBlocksAt = func(*design) bool { return start }
+				for _, noIntercept := range []bool{false, true} {
+					s := &Settings{C: 0.5, Tol: 1e-10, MaxIter: 1000, NoIntercept: noIntercept, Precondition: true}
+					pre := mustFit(t, x, y, s)
+					r := ref[noIntercept]
+					fp := Loss(x, y, pre.Coef, pre.Intercept, s)
+					fr := Loss(x, y, r.Coef, r.Intercept, s)
+					if math.Abs(fp-fr) > 1e-8*fr {
+						t.Errorf("K=%d %s start=%v noIntercept=%v: objective %.12g preconditioned LBFGS, %.12g NewtonCG", k, name, start, noIntercept, fp, fr)
+					}
+					if diff := maxRelDiff(flat(pre.Coef), flat(r.Coef)); diff > 1e-3 {
+						t.Errorf("K=%d %s start=%v noIntercept=%v: coef differs by %g of max|coef|", k, name, start, noIntercept, diff)
+					}
 				}
 			}
 		}

@@ -48,6 +48,12 @@ func gram10(r *float64, offs *int32, xs *float64, n int, va *float64)
 func gram10x2(ra, rb *float64, offs *int32, xs *float64, n int, va, vb *float64)
 
 //go:noescape
+func gram1(r *float64, offs *int32, xs *float64, n int, va float64)
+
+//go:noescape
+func gram1x2(ra, rb *float64, offs *int32, xs *float64, n int, va, vb float64)
+
+//go:noescape
 func dot2(l, x, y *float64, n int) (sx, sy float64)
 
 //go:noescape

@@ -764,6 +764,84 @@ g2done:
 	VZEROUPPER
 	RET
 
+// func gram1(r *float64, offs *int32, xs *float64, n int, va float64)
+// r[offs[t]/8] += xs[t] * va (offs in bytes): gram10 for one lane.
+TEXT ·gram1(SB), NOSPLIT, $0-40
+	MOVQ r+0(FP), DI
+	MOVQ offs+8(FP), DX
+	MOVQ xs+16(FP), R8
+	MOVQ n+24(FP), CX
+	VMOVSD va+32(FP), X0
+	XORQ R9, R9
+
+g1loop:
+	CMPQ R9, CX
+	JGE  g1done
+	MOVLQSX (DX)(R9*4), BX
+	VMOVSD (R8)(R9*8), X3
+	VMOVSD (DI)(BX*1), X4
+	VFMADD231SD X0, X3, X4
+	VMOVSD X4, (DI)(BX*1)
+	INCQ R9
+	JMP  g1loop
+
+g1done:
+	RET
+
+// func gram1x2(ra, rb *float64, offs *int32, xs *float64, n int, va, vb float64)
+// ra[offs[t]/8] += xs[t] * va and rb[offs[t]/8] += xs[t] * vb for t < n:
+// gram10x2 for one lane.
+TEXT ·gram1x2(SB), NOSPLIT, $0-56
+	MOVQ ra+0(FP), DI
+	MOVQ rb+8(FP), SI
+	MOVQ offs+16(FP), DX
+	MOVQ xs+24(FP), R8
+	MOVQ n+32(FP), CX
+	VMOVSD va+40(FP), X0
+	VMOVSD vb+48(FP), X1
+	XORQ R9, R9
+	MOVQ CX, R12
+	ANDQ $-2, R12
+
+g12pair:
+	CMPQ R9, R12
+	JGE  g12loop
+	MOVLQSX (DX)(R9*4), BX
+	MOVLQSX 4(DX)(R9*4), R10
+	VMOVSD (R8)(R9*8), X3
+	VMOVSD 8(R8)(R9*8), X6
+	VMOVSD (DI)(BX*1), X4
+	VFMADD231SD X0, X3, X4
+	VMOVSD X4, (DI)(BX*1)
+	VMOVSD (SI)(BX*1), X5
+	VFMADD231SD X1, X3, X5
+	VMOVSD X5, (SI)(BX*1)
+	VMOVSD (DI)(R10*1), X7
+	VFMADD231SD X0, X6, X7
+	VMOVSD X7, (DI)(R10*1)
+	VMOVSD (SI)(R10*1), X8
+	VFMADD231SD X1, X6, X8
+	VMOVSD X8, (SI)(R10*1)
+	ADDQ $2, R9
+	JMP  g12pair
+
+g12loop:
+	CMPQ R9, CX
+	JGE  g12done
+	MOVLQSX (DX)(R9*4), BX
+	VMOVSD (R8)(R9*8), X3
+	VMOVSD (DI)(BX*1), X4
+	VFMADD231SD X0, X3, X4
+	VMOVSD X4, (DI)(BX*1)
+	VMOVSD (SI)(BX*1), X5
+	VFMADD231SD X1, X3, X5
+	VMOVSD X5, (SI)(BX*1)
+	INCQ R9
+	JMP  g12loop
+
+g12done:
+	RET
+
 // func dot2(l, x, y *float64, n int) (sx, sy float64)
 // sx = sum_t l[t]*x[t], sy = sum_t l[t]*y[t], reading l once.
 TEXT ·dot2(SB), NOSPLIT, $0-48

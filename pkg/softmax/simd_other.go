@@ -57,6 +57,14 @@ func gram10x2(ra, rb *float64, offs *int32, xs *float64, n int, va, vb *float64)
 	panic("softmax: no assembly kernels")
 }
 
+func gram1(r *float64, offs *int32, xs *float64, n int, va float64) {
+	panic("softmax: no assembly kernels")
+}
+
+func gram1x2(ra, rb *float64, offs *int32, xs *float64, n int, va, vb float64) {
+	panic("softmax: no assembly kernels")
+}
+
 func dot2(l, x, y *float64, n int) (sx, sy float64) {
 	panic("softmax: no assembly kernels")
 }
