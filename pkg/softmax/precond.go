@@ -24,11 +24,11 @@ import (
 //
 // (the intercept's diagonal gets a ridge of 1e-10 times the block's mean
 // diagonal instead of l2) and drops the coupling between classes. The
-// Hessian's data part vanishes
-// on the directions that add the same vector to the weights of every class
-// (the softmax is invariant to them), where the Hessian is l2 I, and the
-// dropped coupling matters most next to them, so M works on the two parts
-// separately: on a vector v with class means m_j = mean_k v_jk,
+// Hessian's data part vanishes on the directions that add the same vector
+// to the weights of every class (the softmax is invariant to them), where
+// the Hessian is l2 D, and the dropped coupling matters most next to them,
+// so M works on the two parts separately: on a vector v with class means
+// m_j = mean_k v_jk,
 //
 //	M v = P G^-1 P v + (1/l2) m,   P the projection v -> v - m,
 //
@@ -105,7 +105,7 @@ func newStartBlocks(ds *design, k int, l2 float64, intercept bool, threads int) 
 
 // buildClassBlocks builds the preconditioner for K classes from nf blocks
 // (K, or 1 shared by the classes) with the row weights w (n*nf,
-// row-major): G_f = sum_i w_if [x_i; 1][x_i; 1]^T + l2 I.
+// row-major): G_f = sum_i w_if [x_i; 1][x_i; 1]^T + l2 D.
 func buildClassBlocks(ds *design, w []float64, nf, k int, l2 float64, intercept bool, threads int) (*classBlocks, error) {
 	d := ds.d
 	pc := &classBlocks{k: k, nf: nf, meanScale: 1}

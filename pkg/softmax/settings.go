@@ -168,7 +168,7 @@ type Settings struct {
 	// features in the data, as there; building it took about 20 passes'
 	// time there), and the identity elsewhere, so that small fits that
 	// converge sooner are plain LBFGS. It raises the peak memory of that fit
-	// from 149 MB to 266 MB (784 features, 10 classes).
+	// from 186 MB to 267 MB (784 features, 10 classes).
 	// NIter then differs from scikit-learn's n_iter_. Only LBFGS accepts it.
 	Precondition bool
 	// Threads is the number of goroutines of the full-batch kernels (LBFGS,
