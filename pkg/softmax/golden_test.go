@@ -3,6 +3,7 @@ package softmax
 import (
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"testing"
@@ -132,20 +133,29 @@ func TestGoldenL2(t *testing.T) {
 	}
 	// The preconditioned L-BFGS builds its preconditioner at iteration 20
 	// here (its own rule would wait until iteration 527 on this small set,
-	// where the Cholesky factorisations alone cost some 270 passes).
+	// where the Cholesky factorisations alone cost some 270 passes), with
+	// and without the start preconditioner before it (which its own rule
+	// leaves out on this small set).
 	defer func(f func(*design, int) int) { precondAt = f }(precondAt)
 	precondAt = func(*design, int) int { return 20 }
-	iters := map[bool]int{}
-	for _, fs := range []*Settings{
-		{C: g.L2.C, Tol: 1e-9, MaxIter: 100000},
-		{C: g.L2.C, Tol: 1e-9, MaxIter: 100000, Precondition: true},
-		{C: g.L2.C, Solver: NewtonCG, Tol: 1e-9, MaxIter: 1000},
+	defer func(f func(*design) bool) { startBlocksAt = f }(startBlocksAt)
+	iters := map[string]int{}
+	for _, fit := range []struct {
+		s     *Settings
+		start bool
+	}{
+		{&Settings{C: g.L2.C, Tol: 1e-9, MaxIter: 100000}, false},
+		{&Settings{C: g.L2.C, Tol: 1e-9, MaxIter: 100000, Precondition: true}, false},
+		{&Settings{C: g.L2.C, Tol: 1e-9, MaxIter: 100000, Precondition: true}, true},
+		{&Settings{C: g.L2.C, Solver: NewtonCG, Tol: 1e-9, MaxIter: 1000}, false},
 	} {
+		fs := fit.s
+		startBlocksAt = func(*design) bool { return fit.start }
 		m := mustFit(t, x, y, fs)
 		obj := Loss(x, y, m.Coef, m.Intercept, s)
-		t.Logf("%v (precondition %v): objective %.12g (scikit-learn %.12g), %d iterations (scikit-learn %d)", fs.Solver, fs.Precondition, obj, g.L2.Objective, m.NIter, g.L2.NIter)
+		t.Logf("%v (precondition %v, start %v): objective %.12g (scikit-learn %.12g), %d iterations (scikit-learn %d)", fs.Solver, fs.Precondition, fit.start, obj, g.L2.Objective, m.NIter, g.L2.NIter)
 		if fs.Solver == LBFGS {
-			iters[fs.Precondition] = m.NIter
+			iters[fmt.Sprint(fs.Precondition, fit.start)] = m.NIter
 		}
 		if rel := math.Abs(obj-g.L2.Objective) / g.L2.Objective; rel > 1e-6 {
 			t.Errorf("%v: objective %.12g, scikit-learn %.12g (rel %g)", fs.Solver, obj, g.L2.Objective, rel)
@@ -161,8 +171,10 @@ func TestGoldenL2(t *testing.T) {
 			t.Errorf("%v: %d zero weights, want %d", fs.Solver, zeros, 10*g.ZeroFeatures)
 		}
 	}
-	if iters[true] >= iters[false] {
-		t.Errorf("preconditioned L-BFGS took %d iterations, plain %d", iters[true], iters[false])
+	for _, start := range []bool{false, true} {
+		if pre, plain := iters[fmt.Sprint(true, start)], iters["false false"]; pre >= plain {
+			t.Errorf("preconditioned L-BFGS (start %v) took %d iterations, plain %d", start, pre, plain)
+		}
 	}
 }
 
