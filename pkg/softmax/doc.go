@@ -39,7 +39,7 @@
 //     none), stopping as scikit-learn 1.2's scipy L-BFGS-B call does:
 //     max|gradient| <= Tol for the objective divided by C, or a relative
 //     reduction of at most 2.2e-9. With Settings.Precondition (not in
-//     scikit-learn) its initial matrix becomes a preconditioner built once
+//     scikit-learn; L2 penalty only) its initial matrix becomes a preconditioner built once
 //     from the diagonal class blocks of the Hessian, sum_i p_ik (1 - p_ik)
 //     x_i x_i^T + I/C for each class k, on the directions where the K
 //     weights of a feature sum to zero: the same objective, stopping rules

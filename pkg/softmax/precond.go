@@ -55,7 +55,7 @@ import (
 // iterations, where plain L-BFGS needs 250 to reach 9884.7.
 type classBlocks struct {
 	k         int
-	meanScale float64   // M on the class means: 1/l2, or 1 without a penalty
+	meanScale float64   // M on the class means: 1/l2
 	offs      []int     // offset in a parameter vector of each block row
 	size      int       // len(offs), the order of the blocks
 	nf        int       // number of factors: K, or 1 shared by the classes
@@ -80,10 +80,9 @@ func (pc *classBlocks) factor(c int) []float64 {
 var errNotPositive = errors.New("softmax: preconditioner block not positive definite")
 
 // newClassBlocks builds the preconditioner from the probabilities probs
-// (n*K, row-major) of the rows of ds. l2 is the L2 weight of the
-// objective divided by C, 1/C (0 without a penalty: the blocks then get a
-// ridge of 1e-10 times their mean diagonal). It returns errNotPositive if
-// a block is numerically singular.
+// (n*K, row-major) of the rows of ds. l2 > 0 is the L2 weight of the
+// objective divided by C, 1/C. It returns errNotPositive if a block is
+// numerically singular.
 func newClassBlocks(ds *design, probs []float64, k int, l2 float64, intercept bool, threads int) (*classBlocks, error) {
 	w := make([]float64, ds.n*k) // w_ik = p_ik (1 - p_ik)
 	for i, p := range probs[:ds.n*k] {
@@ -108,10 +107,7 @@ func newStartBlocks(ds *design, k int, l2 float64, intercept bool, threads int) 
 // row-major): G_f = sum_i w_if [x_i; 1][x_i; 1]^T + l2 D.
 func buildClassBlocks(ds *design, w []float64, nf, k int, l2 float64, intercept bool, threads int) (*classBlocks, error) {
 	d := ds.d
-	pc := &classBlocks{k: k, nf: nf, meanScale: 1}
-	if l2 > 0 {
-		pc.meanScale = 1 / l2
-	}
+	pc := &classBlocks{k: k, nf: nf, meanScale: 1 / l2}
 	// A feature without nonzero entries and with m[j] = 0 is 0 in every
 	// row: its block row is l2 e_j, so M is 1/l2 there.
 	used := make([]bool, d)
@@ -158,20 +154,17 @@ func buildClassBlocks(ds *design, w []float64, nf, k int, l2 float64, intercept 
 		if intercept {
 			l[(size-1)*size+size-1] = tc
 		}
+		// The ridge: l2 on the weights, 1e-10 of the mean diagonal on the
+		// intercept, which the objective does not penalise.
 		tr := 0.0
 		for a := 0; a < size; a++ {
 			tr += l[a*size+a]
 		}
-		tiny := 1e-10 * tr / float64(size)
-		ridge := l2
-		if ridge == 0 {
-			ridge = tiny
-		}
-		for a := 0; a < size; a++ {
-			l[a*size+a] += ridge
+		for a := range feats {
+			l[a*size+a] += l2
 		}
 		if intercept {
-			l[size*size-1] += tiny - ridge
+			l[size*size-1] += 1e-10 * tr / float64(size)
 		}
 		if !cholesky(l, size) {
 			errs[c] = errNotPositive

@@ -265,7 +265,8 @@ func TestClassBlocksNotPositive(t *testing.T) {
 	}
 }
 
-// TestPreconditionSettings checks that only LBFGS accepts Precondition.
+// TestPreconditionSettings checks that only LBFGS with the L2 penalty
+// accepts Precondition.
 func TestPreconditionSettings(t *testing.T) {
 	for _, sv := range []Solver{SAG, SAGA, SGD, NewtonCG} {
 		if err := (&Settings{Solver: sv, Precondition: true}).Validate(); err == nil {
@@ -274,6 +275,9 @@ func TestPreconditionSettings(t *testing.T) {
 	}
 	if err := (&Settings{Precondition: true}).Validate(); err != nil {
 		t.Errorf("LBFGS with Precondition: %v", err)
+	}
+	if err := (&Settings{Precondition: true, Penalty: NoPenalty}).Validate(); err == nil {
+		t.Error("LBFGS with Precondition and no penalty: no error")
 	}
 }
 
