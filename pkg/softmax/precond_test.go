@@ -41,21 +41,30 @@ func TestClassBlocksMatchesDenseOperator(t *testing.T) {
 		}
 		varWeight := func(i, c int) float64 { return probs[i*k+c] * (1 - probs[i*k+c]) }
 		startWeight := func(int, int) float64 { return 1 / float64(k) }
-		for name, x := range datas {
-			ds, err := x.design(true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, intercept := range []bool{true, false} {
-				for _, l2 := range []float64{1, 0.01} {
-					at := fmt.Sprintf("K=%d %s intercept=%v l2=%g", k, name, intercept, l2)
-					checkPreconditioner(t, at, func() (*classBlocks, error) {
-						return newClassBlocks(ds, probs, k, l2, intercept, 2)
-					}, densePreconditioner(t, xs, varWeight, k, l2, intercept), rng)
-					checkPreconditioner(t, at+" start", func() (*classBlocks, error) {
-						return newStartBlocks(ds, k, l2, intercept, 2)
-					}, densePreconditioner(t, xs, startWeight, k, l2, intercept), rng)
-				}
+		forBlockCases(t, datas, func(name string, _ Data, ds *design, intercept bool, l2 float64) {
+			at := fmt.Sprintf("K=%d %s intercept=%v l2=%g", k, name, intercept, l2)
+			checkPreconditioner(t, at, func() (*classBlocks, error) {
+				return newClassBlocks(ds, probs, k, l2, intercept, 2)
+			}, densePreconditioner(t, xs, varWeight, k, l2, intercept), rng)
+			checkPreconditioner(t, at+" start", func() (*classBlocks, error) {
+				return newStartBlocks(ds, k, l2, intercept, 2)
+			}, densePreconditioner(t, xs, startWeight, k, l2, intercept), rng)
+		})
+	}
+}
+
+// forBlockCases calls f for each data set of datas (by name) and its
+// design, with and without an intercept, for l2 = 1 and 0.01.
+func forBlockCases(t *testing.T, datas map[string]Data, f func(name string, x Data, ds *design, intercept bool, l2 float64)) {
+	t.Helper()
+	for name, x := range datas {
+		ds, err := x.design(true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, intercept := range []bool{true, false} {
+			for _, l2 := range []float64{1, 0.01} {
+				f(name, x, ds, intercept, l2)
 			}
 		}
 	}
@@ -183,60 +192,52 @@ func densePreconditioner(t *testing.T, xs *mat.Dense, w func(i, c int) float64, 
 // TestStartBlocksInvertHessian checks that the start preconditioner is the
 // inverse of the Hessian of f = sum_i CE_i + (l2/2)||W||^2 at W = 0, b = 0,
 // with the Hessian-vector products of NewtonCG (checked against finite
-// differences in TestHessVecFiniteDifferences): H (M v) = v for random v, but for the class
-// means of the intercepts, where H is 0 (the softmax ignores them) and M
-// v is v/l2, so they are left out of v. K = 3 and 10, Pixels and Dense,
-// with and without an intercept.
+// differences in TestHessVecFiniteDifferences): H (M v) = v for random v,
+// but for the class means of the intercepts, where H is 0 (the softmax
+// ignores them) and M v is v/l2, so they are left out of v. K = 3 and 10,
+// Pixels and Dense, with and without an intercept.
 func TestStartBlocksInvertHessian(t *testing.T) {
 	for _, k := range []int{3, 10} {
 		const n, d = 120, 9
 		pix, y := synthPixels(n, d, k, 29, 4)
 		datas, _ := pixelsAndDense(pix, d)
 		rng := rand.New(rand.NewPCG(uint64(k), 9))
-		for name, x := range datas {
-			ds, err := x.design(true)
+		forBlockCases(t, datas, func(name string, x Data, ds *design, intercept bool, l2 float64) {
+			pc, err := newStartBlocks(ds, k, l2, intercept, 2)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, intercept := range []bool{true, false} {
-				for _, l2 := range []float64{1, 0.01} {
-					pc, err := newStartBlocks(ds, k, l2, intercept, 2)
-					if err != nil {
-						t.Fatal(err)
-					}
-					dim := d * k
-					var b []float64
-					if intercept {
-						dim += k
-						b = make([]float64, k)
-					}
-					v := make([]float64, dim)
-					for i := range v {
-						v[i] = rng.NormFloat64()
-					}
-					if intercept {
-						vb := v[d*k:]
-						m := floats.Sum(vb) / float64(k)
-						for c := range vb {
-							vb[c] -= m
-						}
-					}
-					mv := make([]float64, dim)
-					pc.apply([][]float64{mv}, [][]float64{v}, 2)
-					dirW := mat.NewDense(k, d, nil)
-					fromFeatureMajor(dirW, mv[:d*k], k, d)
-					var vb []float64
-					if intercept {
-						vb = mv[d*k:]
-					}
-					hw, hb := hessVecForTest(x, y, k, mat.NewDense(k, d, nil), b, dirW, vb, useAsm)
-					floats.AddScaled(hw, l2, mv[:d*k])
-					if diff := maxRelDiff(append(hw, hb...), v); diff > 1e-8 {
-						t.Errorf("K=%d %s intercept=%v l2=%g: H M v differs from v by %g", k, name, intercept, l2, diff)
-					}
+			dim := d * k
+			var b []float64
+			if intercept {
+				dim += k
+				b = make([]float64, k)
+			}
+			v := make([]float64, dim)
+			for i := range v {
+				v[i] = rng.NormFloat64()
+			}
+			if intercept {
+				vb := v[d*k:]
+				m := floats.Sum(vb) / float64(k)
+				for c := range vb {
+					vb[c] -= m
 				}
 			}
-		}
+			mv := make([]float64, dim)
+			pc.apply([][]float64{mv}, [][]float64{v}, 2)
+			dirW := mat.NewDense(k, d, nil)
+			fromFeatureMajor(dirW, mv[:d*k], k, d)
+			var vb []float64
+			if intercept {
+				vb = mv[d*k:]
+			}
+			hw, hb := hessVecForTest(x, y, k, mat.NewDense(k, d, nil), b, dirW, vb, useAsm)
+			floats.AddScaled(hw, l2, mv[:d*k])
+			if diff := maxRelDiff(append(hw, hb...), v); diff > 1e-8 {
+				t.Errorf("K=%d %s intercept=%v l2=%g: H M v differs from v by %g", k, name, intercept, l2, diff)
+			}
+		})
 	}
 }
 
