@@ -62,8 +62,8 @@ type classBlocks struct {
 	l         []float64 // nf Cholesky factors, lower, row-major size x size each
 	rc, means [][]float64
 
-	// For a shared factor: its transpose (upper, row-major), 0, 1, ...,
-	// size-1 as block rows for gemvRow, and the scratch of applyShared.
+	// For applyShared: the factor's transpose (upper, row-major), 0, 1,
+	// ..., size-1 as block rows for gemvRow, and scratch.
 	lt    []float64
 	iota  []int32
 	bs    [][]float64 // size*K: the block rows of a vector, K classes each
@@ -175,7 +175,7 @@ func buildClassBlocks(ds *design, w []float64, nf, k int, l2 float64, intercept 
 			return nil, err
 		}
 	}
-	if nf == 1 {
+	if pc.shared() {
 		pc.lt = make([]float64, size*size)
 		for i := 0; i < size; i++ {
 			for j := i; j < size; j++ {
@@ -349,7 +349,7 @@ func cholesky(a []float64, n int) bool {
 // vectors (W feature-major, then b); dst[i] and v[i] may not overlap.
 // Solving the vectors together reads each Cholesky factor once.
 func (pc *classBlocks) apply(dst, v [][]float64, threads int) {
-	if pc.nf == 1 && pc.k == 10 {
+	if pc.shared() {
 		pc.applyShared(dst, v, threads)
 		return
 	}
@@ -400,6 +400,10 @@ func (pc *classBlocks) apply(dst, v [][]float64, threads int) {
 		}
 	}
 }
+
+// shared reports whether apply solves the classes together (applyShared):
+// one factor shared by K = 10 classes.
+func (pc *classBlocks) shared() bool { return pc.nf == 1 && pc.k == 10 }
 
 // applyShared is apply for one factor shared by K = 10 classes: the 10
 // classes of a block row are solved together (gemvRow), so that each row
