@@ -77,13 +77,18 @@ func fitLBFGS(p *problem) (*result, error) {
 	hist := newLBFGSHistory(lbfgsMemory, dim)
 	res := &result{}
 	var ls optimize.Linesearcher = &optimize.MoreThuente{DecreaseFactor: 1e-3, CurvatureFactor: 0.9}
-	if pcAt > 0 && startBlocksAt(p.ds) {
-		// Until M is built, the inverse Hessian at the start. A block that
-		// is not numerically positive definite leaves plain L-BFGS in place.
-		if pc, err := newStartBlocks(p.ds, p.k, full.l2, full.intercept, cf.threads); err == nil {
+	// install makes pc the initial matrix, with Armijo backtracking; a
+	// block that is not numerically positive definite (err) leaves the
+	// initial matrix as it was.
+	install := func(pc *classBlocks, err error) {
+		if err == nil {
 			hist.precondition(pc, cf.threads)
 			ls = &optimize.Backtracking{DecreaseFactor: 1e-4, ContractionFactor: 0.5}
 		}
+	}
+	if pcAt > 0 && startBlocksAt(p.ds) {
+		// Until M is built, the inverse Hessian at the start.
+		install(newStartBlocks(p.ds, p.k, full.l2, full.intercept, cf.threads))
 	}
 	for iter := 0; ; iter++ {
 		if maxAbs(g) <= cf.tol {
@@ -97,14 +102,8 @@ func fitLBFGS(p *problem) (*result, error) {
 			keepProbs()
 		}
 		if iter == pcAt {
-			// A block that is not numerically positive definite leaves
-			// the initial matrix as it was.
-			pc, err := newClassBlocks(p.ds, full.e.probs, p.k, full.l2, full.intercept, cf.threads)
+			install(newClassBlocks(p.ds, full.e.probs, p.k, full.l2, full.intercept, cf.threads))
 			full.e.probs = nil
-			if err == nil {
-				hist.precondition(pc, cf.threads)
-				ls = &optimize.Backtracking{DecreaseFactor: 1e-4, ContractionFactor: 0.5}
-			}
 		}
 		hist.direction(dir, g)
 		dg := floats.Dot(dir, g)
