@@ -40,6 +40,7 @@ import warnings
 import numpy as np
 import scipy.linalg as sl
 
+sys.dont_write_bytecode = True  # no __pycache__ in the repository
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peer  # noqa: E402
 
