@@ -356,11 +356,16 @@ func compareTorch(o *options, res *Result) error {
 		"score_diff":       round(res.TestScore-th.TestScore, 4),
 		"same_permutation": fmt.Sprint(th.FirstPerm) == fmt.Sprint(res.FirstPerm),
 	}
-	if res.TimeToTargetS != nil && th.TimeToTargetS != nil {
+	switch {
+	case res.TimeToTargetS != nil && th.TimeToTargetS != nil:
 		cmp["time_to_target_ratio"] = round(*th.TimeToTargetS / *res.TimeToTargetS, 2)
 		cmp["go_epochs"], cmp["torch_epochs"] = res.TargetEpochs, th.TargetEpochs
-	} else {
-		cmp["note"] = "the target was not reached by both"
+	case th.TimeToTargetS != nil:
+		cmp["note"] = "go sgd did not reach the target"
+	case res.TimeToTargetS != nil:
+		cmp["note"] = "torch did not reach the target"
+	default:
+		cmp["note"] = "neither reached the target"
 	}
 	printJSON(o.stdout, cmp)
 	return nil
