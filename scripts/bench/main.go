@@ -19,7 +19,8 @@
 // exit with status 2 (flags) or 1 (data, fit).
 //
 // With -compare, bench also runs scikit-learn on the same protocol
-// (scripts/bench/sklearn_bench.py under /usr/bin/python3) and prints its
+// (scripts/bench/sklearn_bench.py under .venv-bench/bin/python, the bench
+// environment of scripts/setup.sh --bench, else /usr/bin/python3) and prints its
 // JSON line, then a line with the fit-time ratio; see scripts/bench/README.md.
 // -solver and -sklearn-solver take comma-separated lists (for example
 // -solver newton-cg,lbfgs -sklearn-solver lbfgs,newton-cg): the data are
@@ -130,7 +131,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.objective, "objective", false, "also report the objective C*sum CE + penalty of the fitted model")
 	fs.BoolVar(&o.precond, "precondition", false, "lbfgs with softmax.Settings.Precondition (the class-block preconditioner)")
 	fs.BoolVar(&o.compare, "compare", false, "also run scikit-learn on the same protocol and print the fit-time ratio")
-	fs.StringVar(&o.python, "python", "/usr/bin/python3", "Python with scikit-learn, for -compare")
+	fs.StringVar(&o.python, "python", "", "Python with scikit-learn, for -compare (default: .venv-bench/bin/python of scripts/setup.sh --bench if it exists, else /usr/bin/python3)")
 	fs.StringVar(&o.sklearnPy, "sklearn-script", "", "path of sklearn_bench.py (default: next to this source)")
 	fs.BoolVar(&o.progress, "progress", false, "print per-epoch progress to stderr")
 	fs.IntVar(&o.batchSize, "batch-size", 0, "sgd mini-batch size (0: softmax.DefaultSGDBatchSize)")
@@ -382,15 +383,34 @@ func classIndex(y, classes []int) []int {
 	return out
 }
 
+// benchPython returns the Python that -compare runs without -python: the bench
+// environment of the repository at root (root/.venv-bench/bin/python, made by
+// scripts/setup.sh --bench from scripts/python/bench.lock) if it exists, else
+// Debian's /usr/bin/python3 (python3-sklearn, scikit-learn 1.2.1).
+func benchPython(root string) string {
+	p := filepath.Join(root, ".venv-bench", "bin", "python")
+	if st, err := os.Stat(p); err == nil && !st.IsDir() {
+		return p
+	}
+	return "/usr/bin/python3"
+}
+
 // sklearn runs scripts/bench/sklearn_bench.py with the same protocol.
 func sklearn(o *options) (*Result, error) {
+	_, file, _, ok := runtime.Caller(0)
 	script := o.sklearnPy
 	if script == "" {
-		_, file, _, ok := runtime.Caller(0)
 		if !ok {
 			return nil, errors.New("cannot locate sklearn_bench.py; pass -sklearn-script")
 		}
 		script = filepath.Join(filepath.Dir(file), "sklearn_bench.py")
+	}
+	python := o.python
+	if python == "" {
+		python = "/usr/bin/python3"
+		if ok {
+			python = benchPython(filepath.Join(filepath.Dir(file), "..", ".."))
+		}
 	}
 	args := []string{script,
 		"-solver", o.solver.String(), "-penalty", o.penalty.String(),
@@ -413,7 +433,7 @@ func sklearn(o *options) (*Result, error) {
 		}
 		args = append(args, "-data", filepath.Dir(files.TrainImages))
 	}
-	cmd := exec.Command(o.python, args...)
+	cmd := exec.Command(python, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
@@ -421,7 +441,7 @@ func sklearn(o *options) (*Result, error) {
 		if i := bytes.LastIndexByte(msg, '\n'); i >= 0 {
 			msg = msg[i+1:]
 		}
-		return nil, fmt.Errorf("%s: %v: %s", o.python, err, msg)
+		return nil, fmt.Errorf("%s: %v: %s", python, err, msg)
 	}
 	var res Result
 	if err := json.Unmarshal(bytes.TrimSpace(out.Bytes()), &res); err != nil {

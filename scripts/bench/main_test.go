@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -140,4 +141,29 @@ func runLines(t *testing.T, want int, args ...string) []string {
 		t.Fatalf("%d lines, want %d: %q", len(lines), want, out.String())
 	}
 	return lines
+}
+
+// TestBenchPython checks that -compare's default Python is the bench environment's when
+// the repository has one, and Debian's /usr/bin/python3 otherwise.
+func TestBenchPython(t *testing.T) {
+	root := t.TempDir()
+	if got := benchPython(root); got != "/usr/bin/python3" {
+		t.Errorf("without .venv-bench: benchPython = %q, want /usr/bin/python3", got)
+	}
+	bin := filepath.Join(root, ".venv-bench", "bin")
+	if err := os.MkdirAll(filepath.Join(bin, "python"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got := benchPython(root); got != "/usr/bin/python3" {
+		t.Errorf("with a directory named python: benchPython = %q, want /usr/bin/python3", got)
+	}
+	if err := os.Remove(filepath.Join(bin, "python")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "python"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := benchPython(root), filepath.Join(bin, "python"); got != want {
+		t.Errorf("with .venv-bench: benchPython = %q, want %q", got, want)
+	}
 }
