@@ -44,8 +44,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlphys/softmax-mnist/pkg/experiment"
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
-	"github.com/mlphys/softmax-mnist/pkg/protocol"
 	"github.com/mlphys/softmax-mnist/pkg/softmax"
 )
 
@@ -302,17 +302,17 @@ func (o *options) settings() *softmax.Settings {
 	}
 }
 
-// prepare loads, shuffles, splits and scales the data (pkg/protocol).
-func prepare(o *options) (*protocol.Split, error) {
-	ps := &protocol.Settings{TrainSize: o.trainSize, TestSize: o.testSize, SplitSeed: o.splitSeed}
+// prepare loads, shuffles, splits and scales the data (pkg/experiment).
+func prepare(o *options) (*experiment.Split, error) {
+	ps := &experiment.Settings{TrainSize: o.trainSize, TestSize: o.testSize, SplitSeed: o.splitSeed}
 	if o.data != "" {
 		ps.MNIST = &mnist.Options{Source: mnist.Dir, Dir: o.data}
 	}
-	return protocol.Prepare(ps)
+	return experiment.Prepare(ps)
 }
 
 // bench fits o.solver on the prepared data; loadS is the time prepare took.
-func bench(o *options, sp *protocol.Split, loadS float64) (*Result, error) {
+func bench(o *options, sp *experiment.Split, loadS float64) (*Result, error) {
 	runtime.GC()
 	loaded := time.Now()
 	s := o.settings()
