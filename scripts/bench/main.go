@@ -10,6 +10,7 @@
 //
 //	go run ./scripts/bench [-solver sag] [-penalty l2] [-C 1e5] [-tol 0.1] ...
 //
+// (-h lists every flag with its default.)
 // The defaults are the notebook's LogisticRegression(C=1e5, penalty='l2',
 // solver='sag', tol=0.1) on 50000 training and 10000 test images. The
 // output fields are solver, penalty, C, tol, train_size, load_s (load,
@@ -47,8 +48,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlphys/softmax-mnist/pkg/experiment"
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
-	"github.com/mlphys/softmax-mnist/pkg/protocol"
 	"github.com/mlphys/softmax-mnist/pkg/softmax"
 )
 
@@ -126,7 +127,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var solver, skSolver, penalty, splitSeed string
-	fs.StringVar(&o.data, "data", "", "directory of the four MNIST IDX files (default: the loader's sources)")
+	fs.StringVar(&o.data, "data", "", "`directory` of the four MNIST IDX files (default: the loader's sources)")
 	fs.StringVar(&solver, "solver", "sag", "solver: sag, saga, lbfgs, sgd or newton-cg (a comma-separated list runs each)")
 	fs.StringVar(&skSolver, "sklearn-solver", "", "scikit-learn solvers for -compare, comma-separated (default: the -solver list)")
 	fs.StringVar(&penalty, "penalty", "l2", "penalty: l2, l1, elasticnet or none")
@@ -142,15 +143,21 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.objective, "objective", false, "also report the objective C*sum CE + penalty of the fitted model")
 	fs.BoolVar(&o.precond, "precondition", false, "lbfgs with softmax.Settings.Precondition (the class-block preconditioner)")
 	fs.BoolVar(&o.compare, "compare", false, "also run scikit-learn on the same protocol and print the fit-time ratio")
-	fs.StringVar(&o.python, "python", "", "Python of the peers, for -compare (default: the bench environment .venv-bench)")
-	fs.Float64Var(&o.target, "target", 0, "sgd: also report the time to this test accuracy (0: off); with -compare, PyTorch's")
-	fs.StringVar(&o.sklearnPy, "sklearn-script", "", "path of sklearn_bench.py (default: next to this source)")
+	fs.StringVar(&o.python, "python", "", "`path` of the peers' Python, for -compare (default: .venv-bench/bin/python, the bench environment of scripts/setup.sh --bench)")
+	fs.Float64Var(&o.target, "target", 0, "sgd: also report the time to this test `accuracy` (0: off); with -compare, PyTorch's")
+	fs.StringVar(&o.sklearnPy, "sklearn-script", "", "`path` of sklearn_bench.py (default: next to this source; the other peers next to it)")
 	fs.BoolVar(&o.progress, "progress", false, "print per-epoch progress to stderr")
 	fs.IntVar(&o.batchSize, "batch-size", 0, "sgd mini-batch size (0: softmax.DefaultSGDBatchSize)")
 	fs.Float64Var(&o.lr, "learning-rate", 0, "sgd learning rate (0: softmax.DefaultSGDLearningRate)")
 	fs.Float64Var(&o.momentum, "momentum", 0, "sgd momentum (0: softmax.DefaultSGDMomentum)")
-	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the fit to this file")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the fit to this `file`")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			// Only -h prints the flags; a bad flag is one line, from run.
+			fs.SetOutput(stderr)
+			fmt.Fprintln(stderr, "usage: go run ./scripts/bench [flags]")
+			fs.PrintDefaults()
+		}
 		return nil, err
 	}
 	if fs.NArg() > 0 {
@@ -236,8 +243,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	o, err := parse(args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "usage: bench [-data DIR] [-solver sag|saga|lbfgs|sgd|newton-cg[,...]] [-sklearn-solver list] [-penalty l2|l1|elasticnet|none] [-C c] [-l1-ratio r] [-tol t] [-max-iter n] [-train-size n] [-test-size n] [-split-seed s] [-seed s] [-threads n] [-objective] [-precondition] [-compare]")
-			return 0
+			return 0 // parse printed the usage
 		}
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return 2
@@ -391,17 +397,17 @@ func (o *options) settings() *softmax.Settings {
 	}
 }
 
-// prepare loads, shuffles, splits and scales the data (pkg/protocol).
-func prepare(o *options) (*protocol.Split, error) {
-	ps := &protocol.Settings{TrainSize: o.trainSize, TestSize: o.testSize, SplitSeed: o.splitSeed}
+// prepare loads, shuffles, splits and scales the data (pkg/experiment).
+func prepare(o *options) (*experiment.Split, error) {
+	ps := &experiment.Settings{TrainSize: o.trainSize, TestSize: o.testSize, SplitSeed: o.splitSeed}
 	if o.data != "" {
 		ps.MNIST = &mnist.Options{Source: mnist.Dir, Dir: o.data}
 	}
-	return protocol.Prepare(ps)
+	return experiment.Prepare(ps)
 }
 
 // bench fits o.solver on the prepared data; loadS is the time prepare took.
-func bench(o *options, sp *protocol.Split, loadS float64) (*Result, error) {
+func bench(o *options, sp *experiment.Split, loadS float64) (*Result, error) {
 	runtime.GC()
 	loaded := time.Now()
 	s := o.settings()
@@ -468,7 +474,7 @@ func bench(o *options, sp *protocol.Split, loadS float64) (*Result, error) {
 // whose test accuracy reaches o.target (scoring is not timed; the last fit
 // is res's own). sgd's learning rate decays over the epochs of a fit, so
 // each shorter fit runs on its own rather than stopping a longer one.
-func timeToTarget(o *options, sp *protocol.Split, res *Result) error {
+func timeToTarget(o *options, sp *experiment.Split, res *Result) error {
 	res.Target = o.target
 	x, y := sp.TrainData(), sp.Train.Ints()
 	xt, yt := sp.TestData(), sp.Test.Ints()
@@ -576,12 +582,8 @@ func runPeer(o *options, name string, args ...string) (*Result, error) {
 // installed (peer.MISSING in scripts/bench/peer.py).
 const peerMissing = 3
 
-// benchEnv is the bench environment's directory in the repository, made by
-// scripts/setup.sh --bench.
-const benchEnv = ".venv-bench"
-
-// peerPython returns -python, or else the bench environment's Python, with
-// an error naming the set-up command when it is not installed.
+// peerPython returns -python, or else the bench environment's Python
+// (benchPython of this repository).
 func peerPython(o *options) (string, error) {
 	if o.python != "" {
 		if _, err := exec.LookPath(o.python); err != nil {
@@ -593,9 +595,17 @@ func peerPython(o *options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	env := filepath.Join(dir, "..", "..", benchEnv)
+	return benchPython(filepath.Join(dir, "..", ".."))
+}
+
+// benchPython returns the Python of the bench environment of the repository
+// at root, root/.venv-bench/bin/python (made by scripts/setup.sh --bench from
+// scripts/python/bench.lock), or an error naming the set-up command when it
+// is not installed.
+func benchPython(root string) (string, error) {
+	env := filepath.Join(root, ".venv-bench")
 	py := filepath.Join(env, "bin", "python")
-	if _, err := os.Stat(py); err != nil {
+	if st, err := os.Stat(py); err != nil || st.IsDir() {
 		return "", fmt.Errorf("-compare: the bench environment %s is not installed (no %s): run bash scripts/setup.sh --bench, or pass -python /usr/bin/python3 for Debian's scikit-learn", filepath.Clean(env), filepath.Clean(py))
 	}
 	return py, nil

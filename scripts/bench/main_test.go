@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -262,4 +263,68 @@ func dataDir(t *testing.T) string {
 		t.Skipf("MNIST files not available offline: %v", err)
 	}
 	return filepath.Dir(files.TrainImages)
+}
+
+// TestBenchPython checks that -compare's default Python is the bench
+// environment's, and that without one the error names the environment and
+// the set-up command.
+func TestBenchPython(t *testing.T) {
+	root := t.TempDir()
+	bin := filepath.Join(root, ".venv-bench", "bin")
+	wantErr := func(what string) {
+		t.Helper()
+		got, err := benchPython(root)
+		if err == nil || !strings.Contains(err.Error(), filepath.Join(root, ".venv-bench")) || !strings.Contains(err.Error(), "bash scripts/setup.sh --bench") {
+			t.Errorf("%s: benchPython = %q, %v; want an error naming .venv-bench and setup.sh --bench", what, got, err)
+		}
+	}
+	wantErr("without .venv-bench")
+	if err := os.MkdirAll(filepath.Join(bin, "python"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	wantErr("with a directory named python")
+	if err := os.Remove(filepath.Join(bin, "python")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "python"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := benchPython(root); got != filepath.Join(bin, "python") || err != nil {
+		t.Errorf("with .venv-bench: benchPython = %q, %v; want %q", got, err, filepath.Join(bin, "python"))
+	}
+}
+
+// TestHelpListsEveryFlag checks that -h prints every flag of the flag table
+// in README.md, and no other: a hand-written usage line would miss some.
+func TestHelpListsEveryFlag(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"-h"}, &out, &errb); code != 0 || out.Len() != 0 {
+		t.Fatalf("-h: exit %d, stdout %q; want exit 0 and the usage on stderr", code, out.String())
+	}
+	var printed []string
+	for _, line := range strings.Split(errb.String(), "\n") {
+		if f, ok := strings.CutPrefix(line, "  -"); ok {
+			printed = append(printed, "-"+strings.Fields(f)[0])
+		}
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var documented []string
+	for _, line := range strings.Split(string(readme), "\n") {
+		// Table rows: | `-a`, `-b X` | default | meaning |
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`-") {
+			continue
+		}
+		for _, f := range strings.Split(cells[1], ",") {
+			documented = append(documented, strings.Fields(strings.Trim(strings.TrimSpace(f), "`"))[0])
+		}
+	}
+	slices.Sort(printed)
+	slices.Sort(documented)
+	if len(printed) < 20 || !slices.Equal(printed, documented) {
+		t.Errorf("-h lists %d flags %v,\nREADME.md's table %d %v", len(printed), printed, len(documented), documented)
+	}
 }

@@ -30,7 +30,7 @@ MISSING = 3
 # INSTALL names, for each library a peer needs, what it is and how to install it.
 INSTALL = {
     "sklearn": ("scikit-learn", "bash scripts/setup.sh --bench installs the bench environment "
-                ".venv-bench (Debian's Python: apt-get install python3-sklearn)"),
+                ".venv-bench (Debian's: bash scripts/setup.sh --debian-sklearn)"),
     "threadpoolctl": ("threadpoolctl", "bash scripts/setup.sh --bench"),
     "torch": ("PyTorch", "bash scripts/setup.sh --torch"),
 }
