@@ -3,6 +3,8 @@
 #
 #   notebooks.in -> notebooks.lock   Jupyter (.venv/, installed by scripts/setup.sh)
 #   bench.in     -> bench.lock       scikit-learn and friends (.venv-bench/, setup.sh --bench)
+#   torch.in     -> torch.lock       bench.lock plus PyTorch (.venv-bench/, setup.sh --torch);
+#                                    compiled after bench.lock, whose versions it keeps (-c)
 #
 # Usage: bash scripts/lock.sh
 #
@@ -28,7 +30,7 @@ echo "lock: uv $uv_version into a throwaway venv ($tmp)"
 "$tmp/venv/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$uv_version"
 uv=$tmp/venv/bin/uv
 
-for name in notebooks bench; do
+for name in notebooks bench torch; do
 	in=$dir/$name.in
 	out=$dir/$name.lock
 	echo "lock: $in -> $out"
