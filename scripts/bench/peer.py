@@ -82,29 +82,40 @@ def prepare(a):
                            load_s=round(time.perf_counter() - t0, 3))
 
 
-def logistic_regression(C, penalty="l2", l1_ratio=0.0, **kw):
-    """The notebook's multinomial LogisticRegression, built the way the
-    installed scikit-learn spells it. penalty is "l2", "l1", "elasticnet" or
-    "none"; kw goes on (solver, tol, max_iter).
+def logistic_regression(C, penalty, l1_ratio, n_train, solver, tol, max_iter):
+    """The notebook's multinomial LogisticRegression with the meaning the Go
+    bench gives its settings (scikit-learn 1.2's), spelled for the installed
+    scikit-learn, and the tol it passes (see below). penalty is "l2", "l1",
+    "elasticnet" or "none"; n_train is the number of training rows.
 
-    scikit-learn before 1.5 is given multi_class="multinomial" (its default
-    "auto" picks the same for 10 classes and these solvers); 1.5 deprecated
-    multi_class, multinomial being the default for every solver but
-    liblinear, and later releases removed it. 1.8 deprecated penalty: the
-    penalty is then l1_ratio (0 for l2, 1 for l1) and C=inf for none. The
-    objective is the same in every version.
+    - multi_class: before 1.5 it is given "multinomial" (the default "auto"
+      picks the same for 10 classes and these solvers); 1.5 deprecated it,
+      multinomial being the default for every solver but liblinear, and
+      later releases removed it.
+    - penalty: 1.8 deprecated it; the penalty is then l1_ratio (0 for l2, 1
+      for l1) and C=inf for none.
+    - tol of lbfgs and newton-cg: up to 1.3 they stop when max|gradient| <=
+      tol for the objective divided by C, sum_i CE_i + ||W||^2/(2C)
+      (pkg/softmax's rule too); from 1.4 (scikit-learn PR 26721) they
+      minimise that objective divided by n_train, so the same rule needs
+      tol/n_train. sag and saga compare weight changes, which do not scale.
     """
     from sklearn import __version__
     from sklearn.linear_model import LogisticRegression
 
     version = tuple(int(v) for v in __version__.split(".")[:2])
+    if version >= (1, 4) and solver in ("lbfgs", "newton-cg"):
+        tol = tol / n_train
+    kw = dict(solver=solver, tol=tol, max_iter=max_iter)
     if version >= (1, 8):
         ratio = {"l2": 0.0, "l1": 1.0, "elasticnet": l1_ratio, "none": 0.0}[penalty]
-        return LogisticRegression(C=float("inf") if penalty == "none" else C, l1_ratio=ratio, **kw)
+        clf = LogisticRegression(C=float("inf") if penalty == "none" else C, l1_ratio=ratio, **kw)
+        return clf, tol
     if version < (1, 5):
         kw["multi_class"] = "multinomial"
-    return LogisticRegression(C=C, penalty=None if penalty == "none" else penalty,
-                              l1_ratio=l1_ratio if penalty == "elasticnet" else None, **kw)
+    clf = LogisticRegression(C=C, penalty=None if penalty == "none" else penalty,
+                             l1_ratio=l1_ratio if penalty == "elasticnet" else None, **kw)
+    return clf, tol
 
 
 def blas():
@@ -128,8 +139,9 @@ def blas():
             continue
         path = i.get("filepath") or ""
         owner = next((" (%s)" % o for o in ("numpy", "scipy") if "/%s.libs/" % o in path), "")
-        libs.append(("(numpy)" not in owner, "%s %s%s, %d threads" % (
-            i.get("internal_api"), i.get("version"), owner, i.get("num_threads"))))
+        n = i.get("num_threads")
+        libs.append(("(numpy)" not in owner, "%s %s%s, %d thread%s" % (
+            i.get("internal_api"), i.get("version"), owner, n, "" if n == 1 else "s")))
     if not libs:
         return "not OpenBLAS/MKL/BLIS (reference BLAS?), 1 thread"
     return "; ".join(text for _, text in sorted(libs))

@@ -94,7 +94,7 @@ def main():
     peer.need("sklearn", "precond_check.py")
     data = peer.prepare(a)
     x_train, y_train = data.X_train, data.y_train
-    clf = peer.logistic_regression(1, "l2", solver="lbfgs", tol=1e-4, max_iter=1000)
+    clf, _ = peer.logistic_regression(1, "l2", 0, len(y_train), "lbfgs", 1e-4, 1000)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         clf.fit(x_train, y_train)

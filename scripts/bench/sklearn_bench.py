@@ -13,6 +13,11 @@ version and numpy's BLAS:
     multinomial LogisticRegression(C, penalty, solver, tol, max_iter).fit;
     score on the test rows
 
+-tol means what it means to the Go bench and to scikit-learn 1.2: for lbfgs
+and newton-cg, scikit-learn 1.4 and later get tol/n_train, which stops them
+by the same rule (peer.logistic_regression); the line's sklearn_tol is the
+value passed.
+
 Run it with the bench environment's Python (bash scripts/setup.sh --bench),
 which has scikit-learn 1.9, or with Debian's (/usr/bin/python3, scikit-learn
 1.2.1 from python3-sklearn): peer.logistic_regression spells the estimator
@@ -72,8 +77,8 @@ def main():
     from nb7_protocol import objective
 
     data = peer.prepare(a)
-    clf = peer.logistic_regression(a.C, a.penalty, a.l1_ratio, solver=a.solver, tol=a.tol,
-                                   max_iter=a.max_iter)
+    clf, tol = peer.logistic_regression(a.C, a.penalty, a.l1_ratio, len(data.y_train), a.solver,
+                                        a.tol, a.max_iter)
     t1 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -90,6 +95,7 @@ def main():
         "sparsity_pct": round(float(np.mean(clf.coef_ == 0) * 100), 4),
         "test_score": float(score),
         "converged": bool(n_iter < a.max_iter),
+        "sklearn_tol": tol,
         "blas": peer.blas(),
     }
     if a.objective:

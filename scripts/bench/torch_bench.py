@@ -116,7 +116,8 @@ def train(torch, xy, s):
 def blas(torch):
     """torch's BLAS (built in, not numpy's) and its threads."""
     m = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
-    return "%s (torch), %d threads" % (m.group(1) if m else "unknown", torch.get_num_threads())
+    n = torch.get_num_threads()
+    return "%s (torch), %d thread%s" % (m.group(1) if m else "unknown", n, "" if n == 1 else "s")
 
 
 def search(torch, xy, a):
