@@ -9,7 +9,7 @@
 # threadpoolctl; --torch adds PyTorch); -python PATH picks another Python,
 # e.g. -python /usr/bin/python3 for Debian's scikit-learn 1.2.1. The first
 # line names the Python, the scikit-learn, numpy and scipy versions and
-# numpy's BLAS.
+# numpy's BLAS; the load average is printed before and after.
 #
 # Protocols: the notebook's (sag, l2, C=1e5, tol=0.1); saga with l1; the time
 # to 0.92 test accuracy of Go's sgd against PyTorch's SGD (torch_bench.py;
@@ -35,6 +35,14 @@ if ! command -v "$python" >/dev/null 2>&1; then
 fi
 peers=$("$python" scripts/bench/sklearn_bench.py -env)
 echo "# peers: $peers"
+# The load average before and after: the peers' thread pools suffer far more than Go from
+# other work on the machine (scripts/bench/README.md).
+load() {
+	if [ -r /proc/loadavg ]; then
+		echo "# load average $1: $(cut -d' ' -f1-3 /proc/loadavg)"
+	fi
+}
+load before
 bin="${TMPDIR:-/tmp}/softmax-bench.$$"
 trap 'rm -f "$bin"' EXIT
 go build -o "$bin" ./scripts/bench
@@ -48,3 +56,4 @@ echo "# newton-cg and lbfgs, l2, C=1, tol=1e-4, max_iter=1000 (converged optimum
 "$bin" -compare -solver newton-cg,lbfgs -sklearn-solver lbfgs,newton-cg -C 1 -tol 1e-4 -max-iter 1000 -objective "$@"
 echo "# lbfgs with -precondition against scikit-learn's lbfgs, l2, C=1, tol=1e-4, max_iter=1000"
 "$bin" -compare -solver lbfgs -precondition -C 1 -tol 1e-4 -max-iter 1000 -objective "$@"
+load after
