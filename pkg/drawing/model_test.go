@@ -6,7 +6,7 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
-	"github.com/mlphys/softmax-mnist/pkg/protocol"
+	"github.com/mlphys/softmax-mnist/pkg/experiment"
 	"github.com/mlphys/softmax-mnist/pkg/softmax"
 )
 
@@ -17,7 +17,7 @@ func TestModelAgrees(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fits the port's model on 50000 images")
 	}
-	sp, err := protocol.PrepareSet(loadReal(t), nil)
+	sp, err := experiment.PrepareSet(loadReal(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
