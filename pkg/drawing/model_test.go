@@ -5,8 +5,8 @@ import (
 
 	xdraw "golang.org/x/image/draw"
 
-	"github.com/mlphys/softmax-mnist/pkg/mnist"
 	"github.com/mlphys/softmax-mnist/pkg/experiment"
+	"github.com/mlphys/softmax-mnist/pkg/mnist"
 	"github.com/mlphys/softmax-mnist/pkg/softmax"
 )
 
