@@ -13,8 +13,8 @@
 // The regularisation explorer has a slider over C on a log scale (MinLogC
 // to MaxLogC decades, LogCStep apart), the penalty (L2 fitted with SAG, L1
 // with SAGA, both with Tol) and the training-set size (Sizes). Every change
-// refits and redraws: the ten weight images (Greys for L2; RdBu for L1,
-// where exact zeros are white), the sparsity, the test accuracy on the
+// refits and redraws: the ten weight images with their colour scale (Greys
+// for L2; RdBu for L1, where exact zeros are white), the sparsity, the test accuracy on the
 // 10000 test images, and the path of the settings tried so far for the
 // current penalty and size (test accuracy and sparsity against C). A fit
 // that runs longer than a moment, and every fit on 50000 images, shows a

@@ -116,10 +116,11 @@ func (e *explorer) path(k pathKey) []plots.PathPoint {
 	return pts
 }
 
-// weightsPNG draws the weights of m: the original's Greys for L2, RdBu
-// for L1, where exact zeros are white and so stand out.
+// weightsPNG draws the weights of m with a colour bar, which shows the
+// scale shrink as C falls: the original's Greys for L2, RdBu for L1, where
+// exact zeros are white and so stand out.
 func weightsPNG(m *softmax.Model, ch Choice) ([]byte, error) {
-	s := &plots.Settings{Title: "weights, " + ch.String()}
+	s := &plots.Settings{Title: "weights, " + ch.String(), ColorBar: plots.ColorBarOn}
 	if ch.Penalty == softmax.L1 {
 		s.ColorMap = plots.RdBu
 	}

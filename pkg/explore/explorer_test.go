@@ -37,7 +37,7 @@ func TestExplorerFit(t *testing.T) {
 			t.Errorf("%v: sparsity %v, accuracy %v, %d epochs; fitted by hand: %v, %v, %d", ch,
 				r.Sparsity, r.Accuracy, r.Epochs, m.Sparsity(), m.Score(small.TestData(), small.Test.Ints()), m.NIter)
 		}
-		ps := &plots.Settings{Title: "weights, " + ch.String()}
+		ps := &plots.Settings{Title: "weights, " + ch.String(), ColorBar: plots.ColorBarOn}
 		if ch.Penalty == softmax.L1 {
 			ps.ColorMap = plots.RdBu
 		}
