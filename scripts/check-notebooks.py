@@ -10,7 +10,8 @@ For every executed notebook it checks that
   - no output text shows a Go panic, a fatal error or an "exit status N" line
     (GoNB prints the latter when a shell line or the cell program fails),
   - every cell tagged "figure" (cell metadata tags) displayed an image/png or
-    image/svg+xml output, and that a PNG output is a real PNG,
+    image/svg+xml output, or HTML with a PNG embedded as a data URL (an
+    interactive panel), and that every such PNG is a real PNG,
   - the notebook-specific result lines listed in EXPECT below are printed and
     within their bounds.
 It prints one block per notebook (ok/FAILED, the result lines, the problems)
@@ -32,6 +33,10 @@ EXPECT = {
         ("sparsity (%)", r"^Sparsity with L2 penalty: ([0-9.]+)%$", 8.0, 10.0),
         ("test score", r"^Test score with L2 penalty: ([0-9.]+)$", 0.89, None),
     ],
+    "explore.ipynb": [
+        ("initial sparsity (%)", r"^explore: no live front end .*: sparsity ([0-9.]+)%", 10.0, 25.0),
+        ("initial test score", r"^explore: no live front end .*, test accuracy ([0-9.]+)$", 0.85, None),
+    ],
     "exercises.ipynb": [
         ("L1 sparsity (%)", r"^Sparsity with L1 penalty: ([0-9.]+)%$", 0.0, 100.0),
         ("L1 test score", r"^Test score with L1 penalty: ([0-9.]+)$", 0.80, None),
@@ -48,6 +53,7 @@ BAD_TEXT = [
 ]
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 TAG_RE = re.compile(r"<style>.*?</style>|<[^>]+>", re.S)
+DATA_PNG_RE = re.compile(r"""<img\b[^>]*\bsrc=["']data:image/png;base64,([^"']+)["']""")
 
 
 def text_of(value):
@@ -70,6 +76,17 @@ def output_texts(out):
             yield text_of(data["text/plain"])
         if "text/html" in data:
             yield html.unescape(TAG_RE.sub("", text_of(data["text/html"])))
+
+
+def figure_pngs(out):
+    """Returns the base64 PNGs of one output: an image/png, or the data URLs
+    of the img elements of its HTML."""
+    data = out.get("data", {})
+    if "image/png" in data:
+        return [text_of(data["image/png"])]
+    if "text/html" in data:
+        return [html.unescape(m) for m in DATA_PNG_RE.findall(text_of(data["text/html"]))]
+    return []
 
 
 def first_line(cell):
@@ -117,19 +134,17 @@ def check(path):
         tags = cell.get("metadata", {}).get("tags", [])
         if FIGURE_TAG in tags:
             figures += 1
-            images = [o["data"][t] for o in outputs for t in IMAGE_TYPES if t in o.get("data", {})]
-            if not images:
-                problems.append("%s: tagged %r but displayed no %s" % (where, FIGURE_TAG, " or ".join(IMAGE_TYPES)))
-            for o in outputs:
-                png = o.get("data", {}).get("image/png")
-                if png is None:
-                    continue
+            pngs = [p for o in outputs for p in figure_pngs(o)]
+            if not pngs and not any("image/svg+xml" in o.get("data", {}) for o in outputs):
+                problems.append("%s: tagged %r but displayed no %s nor HTML with an embedded PNG"
+                                % (where, FIGURE_TAG, " or ".join(IMAGE_TYPES)))
+            for png in pngs:
                 try:
-                    raw = base64.b64decode(text_of(png))
+                    raw = base64.b64decode(png)
                 except ValueError:
                     raw = b""
                 if not raw.startswith(b"\x89PNG\r\n\x1a\n") or len(raw) < 500:
-                    problems.append("%s: image/png output is not a plausible PNG (%d bytes)" % (where, len(raw)))
+                    problems.append("%s: a PNG output is not a plausible PNG (%d bytes)" % (where, len(raw)))
 
     lines = "".join(stdout).splitlines()
     results = []
