@@ -22,9 +22,13 @@ const HeadlessEnv = "SOFTMAX_MNIST_HEADLESS"
 // of the panel, unique to the run so that nothing of an earlier run's page
 // reaches it.
 type addresses struct {
-	ID                                string // prefix of the element ids
-	Nonce                             string // the handshake's token
-	Hello, Choice, Canvas, Stop, Show string
+	ID     string `json:"id"`    // prefix of the element ids
+	Nonce  string `json:"nonce"` // the handshake's token
+	Hello  string `json:"hello"`
+	Choice string `json:"choice"`
+	Canvas string `json:"canvas"`
+	Stop   string `json:"stop"`
+	Show   string `json:"show"`
 }
 
 func newAddresses(uid string) addresses {
@@ -64,9 +68,7 @@ func connect(a addresses, timeout time.Duration) (bool, string) {
 	// The WebSocket fix must run before gonb_comm is installed, which the
 	// first subscription below sets off: the page renders the outputs in
 	// the order GoNB sends them.
-	dom.TransientJavascript(script(connectJS, map[string]any{
-		"hello": a.Hello, "nonce": a.Nonce, "ms": timeout.Milliseconds(),
-	}))
+	dom.TransientJavascript(script(connectJS, connectConfig(a, timeout)))
 	hello := comms.Listen[string](a.Hello).LatestOnly()
 	deadline := time.After(timeout)
 	for {
@@ -80,6 +82,11 @@ func connect(a addresses, timeout time.Duration) (bool, string) {
 				"the browser (gonb_comm) did not open", timeout.Seconds())
 		}
 	}
+}
+
+// connectConfig is the configuration of connect.js.
+func connectConfig(a addresses, timeout time.Duration) map[string]any {
+	return map[string]any{"hello": a.Hello, "nonce": a.Nonce, "ms": timeout.Milliseconds()}
 }
 
 // gonbPage is the live page, through GoNB.

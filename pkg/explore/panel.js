@@ -25,6 +25,13 @@
     comm.send(address, JSON.stringify(msg));
   };
 
+  // JupyterLab's command mode takes arrow keys (ArrowLeft and ArrowRight
+  // move between headings) on their way up from a focused control: keep the
+  // keys of the slider, the selects and the buttons to them.
+  root.addEventListener('keydown', (e) => {
+    if (e.target.matches('input, select, button')) e.stopPropagation();
+  });
+
   // Regularisation: the slider is log10(C).
   const logc = el('logc');
   const label = el('clabel');

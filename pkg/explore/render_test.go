@@ -3,6 +3,7 @@ package explore
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"html"
 	"image"
@@ -121,6 +122,36 @@ func TestPanelScriptAgrees(t *testing.T) {
 	for _, target := range []string{"fit", "progress", "draw", "status"} {
 		if !ids[target] {
 			t.Errorf("Go redraws part %q, which the panel does not have", target)
+		}
+	}
+}
+
+// The scripts read only the configuration Go gives them.
+func TestScriptConfig(t *testing.T) {
+	a := newAddresses("u1")
+	for _, tc := range []struct {
+		name, js string
+		cfg      any
+	}{
+		{"panel.js", panelJS, a},
+		{"connect.js", connectJS, connectConfig(a, time.Second)},
+	} {
+		b, err := json.Marshal(tc.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys map[string]any
+		if err := json.Unmarshal(b, &keys); err != nil {
+			t.Fatal(err)
+		}
+		used := regexp.MustCompile(`\bcfg\.([a-zA-Z]+)`).FindAllStringSubmatch(tc.js, -1)
+		if len(used) < 3 {
+			t.Fatalf("%s: %d uses of cfg; the pattern cfg.name no longer matches it", tc.name, len(used))
+		}
+		for _, m := range used {
+			if v, ok := keys[m[1]]; !ok || v == "" || v == nil {
+				t.Errorf("%s reads cfg.%s, which Go does not set (%s)", tc.name, m[1], b)
+			}
 		}
 	}
 }
