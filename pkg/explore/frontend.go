@@ -29,6 +29,7 @@ type addresses struct {
 	Canvas string `json:"canvas"`
 	Stop   string `json:"stop"`
 	Show   string `json:"show"`
+	Alive  string `json:"alive"` // the page's keep-alive, which no one subscribes to
 }
 
 func newAddresses(uid string) addresses {
@@ -36,7 +37,7 @@ func newAddresses(uid string) addresses {
 	return addresses{
 		ID: "softmax_explore_" + uid, Nonce: uid,
 		Hello: base + "hello", Choice: base + "choice", Canvas: base + "canvas",
-		Stop: base + "stop", Show: base + "show",
+		Stop: base + "stop", Show: base + "show", Alive: base + "alive",
 	}
 }
 
@@ -84,9 +85,15 @@ func connect(a addresses, timeout time.Duration) (bool, string) {
 	}
 }
 
+// panelConfig is the configuration of panel.js.
+type panelConfig struct {
+	addresses
+	IdleMs int64 `json:"idleMs"`
+}
+
 // connectConfig is the configuration of connect.js.
 func connectConfig(a addresses, timeout time.Duration) map[string]any {
-	return map[string]any{"hello": a.Hello, "nonce": a.Nonce, "ms": timeout.Milliseconds()}
+	return map[string]any{"hello": a.Hello, "nonce": a.Nonce, "ms": timeout.Milliseconds(), "ackMs": timeout.Milliseconds()}
 }
 
 // gonbPage is the live page, through GoNB.

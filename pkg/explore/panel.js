@@ -1,29 +1,54 @@
 // panel.js binds the controls of a live panel to the Go side. The Go side
 // renders every piece of HTML; this script only sends the reader's changes
-// and puts the redraws in place. cfg is
-// {id, nonce, choice, canvas, stop, show}: the prefix of the panel's element
-// ids, the handshake's nonce and the four comms addresses of this run.
+// and puts the redraws in place. cfg is {id, nonce, choice, canvas, stop,
+// show, alive, idleMs}: the prefix of the panel's element ids, the
+// handshake's nonce, the comms addresses of this run and the Go side's idle
+// timeout.
 //
 // Messages to Go (strings of JSON, numbered from 1 in the order they were made):
 //   choice  {seq, logC, penalty, size}   after every move of a control
 //   canvas  {seq, url} or {seq, clear}   after every stroke, and on Clear
 //   stop    "stop"                       the Stop button
+//   alive   "1"                          every 700 ms, to no subscriber (below)
 // Messages from Go, on cfg.show: {target, seq, html, ms}; target is the
 // part to redraw ("fit", "progress", "draw", "status"). A part keeps the
 // newest: a message older than the one shown is dropped.
+//
+// GoNB v0.11.4 checks the connection before it sends to the page when the
+// page has been silent for a second, gives the page 500 ms to answer, and
+// else installs a new gonb_comm in place of the old one. So the panel stays
+// audible (alive, which the kernel drops), always sends through the current
+// gonb_comm and subscribes to its redraws again on a new one.
 (cfg) => {
-  const comm = globalThis.gonb_comm;
-  const el = (name) => document.getElementById(cfg.id + '_' + name);
   const root = document.getElementById(cfg.id);
-  if (!comm || !root) return;
+  if (!globalThis.gonb_comm || !root) return;
   (globalThis.softmaxMnistBound ||= {})[cfg.nonce] = true;
 
+  let comm = null; // the gonb_comm the redraws are subscribed on
+  const current = () => {
+    const c = globalThis.gonb_comm;
+    if (c && c !== comm) {
+      comm = c;
+      comm.subscribe(cfg.show, (address, value) => redraw(value));
+    }
+    return comm;
+  };
   // Times the page sent each message, to show how long an answer took.
   const sent = { fit: new Map(), draw: new Map() };
+  let lastInput = Date.now();
   const send = (address, kind, msg) => {
     sent[kind].set(msg.seq, performance.now());
-    comm.send(address, JSON.stringify(msg));
+    lastInput = Date.now();
+    current()?.send(address, JSON.stringify(msg));
   };
+  const alive = setInterval(() => {
+    const now = document.getElementById(cfg.id);
+    if (!now || now.dataset.live !== 'true' || Date.now() - lastInput > cfg.idleMs + 60000) {
+      clearInterval(alive);
+      return;
+    }
+    current()?.send(cfg.alive, '1');
+  }, 700);
 
   // JupyterLab's command mode takes arrow keys (ArrowLeft and ArrowRight
   // move between headings) on their way up from a focused control: keep the
@@ -31,6 +56,8 @@
   root.addEventListener('keydown', (e) => {
     if (e.target.matches('input, select, button')) e.stopPropagation();
   });
+
+  const el = (name) => document.getElementById(cfg.id + '_' + name);
 
   // Regularisation: the slider is log10(C).
   const logc = el('logc');
@@ -92,11 +119,11 @@
   el('stop').addEventListener('click', () => {
     for (const c of root.querySelectorAll('input, select, button')) c.disabled = true;
     el('status').textContent = 'stopping...';
-    comm.send(cfg.stop, 'stop');
+    current()?.send(cfg.stop, 'stop');
   });
 
   // Redraws from Go.
-  comm.subscribe(cfg.show, (address, value) => {
+  const redraw = (value) => {
     let m;
     try {
       m = JSON.parse(value);
@@ -119,5 +146,6 @@
       el('progress').innerHTML = '';
       el('progress').dataset.seq = m.seq;
     }
-  });
+  };
+  current();
 }

@@ -133,7 +133,7 @@ func TestScriptConfig(t *testing.T) {
 		name, js string
 		cfg      any
 	}{
-		{"panel.js", panelJS, a},
+		{"panel.js", panelJS, panelConfig{a, 1000}},
 		{"connect.js", connectJS, connectConfig(a, time.Second)},
 	} {
 		b, err := json.Marshal(tc.cfg)

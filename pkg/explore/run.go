@@ -145,7 +145,7 @@ func (s *session) serve(why string, idle time.Duration) error {
 	}
 	// Addresses are never unsubscribed: GoNB v0.11.4 deadlocks the program
 	// when a value arrives for an address that has no subscriber.
-	dom.TransientJavascript(script(panelJS, s.a))
+	dom.TransientJavascript(script(panelJS, panelConfig{s.a, idle.Milliseconds()}))
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer cancel()
 	reason := s.run(ctx, in, idle)
