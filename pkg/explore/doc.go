@@ -19,8 +19,8 @@
 // current penalty and size (test accuracy and sparsity against C). A fit
 // that runs longer than a moment, and every fit on 50000 images, shows a
 // progress bar. A newer change supersedes a running fit: one request waits
-// at most, the newest (see mailbox), and the running fit stops at the end
-// of its epoch (see fitUnless).
+// at most, the newest, and the running fit stops at the end of its epoch (an
+// epoch of SAGA on 50000 images takes about half a second).
 //
 // The draw panel has a 280x280 canvas. After every stroke the page sends
 // the canvas as a PNG data URL; drawing.Normalize turns it into an MNIST
@@ -51,18 +51,26 @@
 //
 // Everything runs on GoNB's own front-end channel, gonbui/comms: the page
 // sends JSON strings to addresses unique to the run, and the Go side sends
-// back the HTML of the part to redraw (see message), which the page puts in
-// place. The HTML, styles and the two scripts (panel.js, connect.js) are
+// back the HTML of the part to redraw, which the page puts in place. The HTML, styles and the two scripts (panel.js, connect.js) are
 // embedded in the package; nothing is loaded from the network. Go renders
 // all of the HTML; the scripts only bind the controls. The panel is shown
 // with gonbui.UpdateHtml and, when the reader stops it, redrawn once more,
 // inert, as it was last: that is what a saved notebook keeps.
 //
-// GoNB v0.11.4's gonb_comm connects to ws://<host>/api/kernels/..., which
-// fails on an https page and under a base URL (Binder, JupyterHub).
-// connect.js wraps the page's WebSocket so that this one address is
-// rewritten to the one JupyterLab uses for the kernel (from its page
-// config); where the two agree it changes nothing.
+// connect.js and panel.js work around three faults of GoNB v0.11.4's
+// gonb_comm. It connects to ws://<host>/api/kernels/..., which fails on an
+// https page and under a base URL (Binder, JupyterHub): connect.js wraps the
+// page's WebSocket so that this one address is rewritten to the one
+// JupyterLab uses for the kernel (from its page config), and changes nothing
+// where the two agree. It gives the kernel 500 ms to acknowledge the
+// connection and gives up for good after that: the wrapper lengthens that
+// wait to Settings.Handshake. And before the kernel sends to a page that has
+// been silent for a second it checks the connection, with 500 ms for the
+// answer, and else installs a new gonb_comm: panel.js keeps the page audible
+// (a message every 700 ms to an address no one subscribes to, which the
+// kernel drops), sends through the current gonb_comm and subscribes again on
+// a new one. If the connection still does not open, the handshake fails and
+// Run shows the initial state with a note saying so.
 //
 // GoNB's %wasm mode was not used: with Go 1.24 and later it cannot find
 // wasm_exec.js, and a program running in the page could not read the model

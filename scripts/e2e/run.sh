@@ -36,4 +36,6 @@ if [[ ! -f node_modules/playwright-core/package.json ]] || [[ package-lock.json 
 	npm ci --no-audit --no-fund --loglevel=error
 fi
 
-exec node --test nb7_softmax_mnist.test.mjs
+# One at a time: each starts its own Jupyter server and browser (explore.test.mjs:
+# notebooks/explore.ipynb in JupyterLab, .venv/bin/jupyter-lab).
+exec node --test --test-concurrency=1 nb7_softmax_mnist.test.mjs explore.test.mjs
