@@ -46,6 +46,20 @@ func readNumpySeeds(t *testing.T) *numpySeeds {
 	return &g
 }
 
+// prepare returns the split of the golden file's synthetic data set with
+// the shuffle seed.
+func (g *numpySeeds) prepare(t *testing.T, shuffleSeed uint32) *Split {
+	t.Helper()
+	sp, err := PrepareSet(synthetic(g.N), &Settings{
+		TrainSize: g.TrainSize, TestSize: g.TestSize,
+		ShuffleSeed: shuffleSeed, SplitSeed: uint32(g.SplitSeed),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sp
+}
+
 // rowOf returns the row number that synthetic stored in image i of s.
 func rowOf(s *mnist.Set, i int) int { return int(s.Image(i)[0]) | int(s.Image(i)[1])<<8 }
 
@@ -55,16 +69,9 @@ func rowOf(s *mnist.Set, i int) int { return int(s.Image(i)[0]) | int(s.Image(i)
 // differ from seed 0's.
 func TestShuffleSeedMatchesNumpy(t *testing.T) {
 	g := readNumpySeeds(t)
-	all := synthetic(g.N)
 	var rows [][]int
 	for _, c := range g.Prepare {
-		sp, err := PrepareSet(all, &Settings{
-			TrainSize: g.TrainSize, TestSize: g.TestSize,
-			ShuffleSeed: c.ShuffleSeed, SplitSeed: uint32(g.SplitSeed),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		sp := g.prepare(t, c.ShuffleSeed)
 		if !slices.Equal(sp.TrainRows, c.TrainRows) {
 			t.Errorf("ShuffleSeed %d: training rows %v..., numpy %v...", c.ShuffleSeed, sp.TrainRows[:8], c.TrainRows[:8])
 		}
@@ -89,17 +96,9 @@ func TestShuffleSeedMatchesNumpy(t *testing.T) {
 // two different subsamples (exercise 3's error bars come from them).
 func TestSubsampleSeedMatchesNumpy(t *testing.T) {
 	g := readNumpySeeds(t)
-	all := synthetic(g.N)
 	var rows [][]int
 	for _, c := range g.Subsample {
-		sp, err := PrepareSet(all, &Settings{
-			TrainSize: g.TrainSize, TestSize: g.TestSize,
-			ShuffleSeed: c.ShuffleSeed, SplitSeed: uint32(g.SplitSeed),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sub, err := sp.Subsample(c.Size, c.Seed)
+		sub, err := g.prepare(t, c.ShuffleSeed).Subsample(c.Size, c.Seed)
 		if err != nil {
 			t.Fatal(err)
 		}
