@@ -90,7 +90,9 @@ def run_check(copy, command):
         if action == "fail" and test and "/" not in test:
             failed.append("%s.%s" % (ev["Package"].rsplit("/", 1)[-1], test))
         elif action == "fail" and not test and ev.get("Package"):
-            failed.append("%s (package)" % ev["Package"].rsplit("/", 1)[-1])
+            pkg = ev["Package"].rsplit("/", 1)[-1]
+            if not any(f.startswith(pkg + ".") for f in failed):
+                failed.append("%s (package)" % pkg)
         elif action in ("build-fail",) or (action == "output" and "[build failed]" in ev.get("Output", "")):
             broken = True
     if "-json" not in cmd and p.returncode != 0:
