@@ -10,6 +10,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/mlphys/softmax-mnist/internal/mnisttest"
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
 	"github.com/mlphys/softmax-mnist/pkg/preprocess"
 )
@@ -77,13 +78,11 @@ func goldenSubset(t *testing.T, g *golden) (x Data, y []int) {
 // returns them, numpy's RandomState(0) permutation of them and the
 // notebook's 50000 training rows in order (train_test_split with
 // test_size 10000 and random_state preprocess.SplitSeed of the permuted
-// images). It skips tb when the files are not available offline.
+// images). It skips or fails tb as mnisttest.Check does when the files are
+// not available offline; all is shared and must not be modified.
 func notebookTrainRows(tb testing.TB) (all *mnist.Set, perm, train []int) {
 	tb.Helper()
-	all, err := mnist.Load(&mnist.Options{Offline: true})
-	if err != nil {
-		tb.Skipf("MNIST files not available offline: %v", err)
-	}
+	all = mnisttest.Set(tb)
 	perm = preprocess.NewRandomState(0).Permutation(all.Len())
 	split, _, err := preprocess.TrainTestSplit(all.Len(), 50000, 10000, preprocess.SplitSeed)
 	if err != nil {
