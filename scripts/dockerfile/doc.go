@@ -20,5 +20,7 @@
 // older Go, USER root, no setup.sh, a curl download, another command) to the same checks and
 // assert that each one is rejected.
 //
-// The package has no non-test code: go test ./scripts/dockerfile runs it.
+// The package has no non-test code. It is a nested module (its own go.mod) so that BuildKit
+// stays out of the library's go.mod: (cd scripts/dockerfile && go test ./...) runs it, and
+// scripts/test.sh does so for every nested module.
 package dockerfile

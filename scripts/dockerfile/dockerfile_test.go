@@ -205,7 +205,7 @@ func TestDockerignore(t *testing.T) {
 		}
 	}
 	for _, p := range []string{
-		"go.mod", "go.sum", "Dockerfile",
+		"go.mod", "go.sum", "Dockerfile", "scripts/dockerfile/go.mod",
 		"scripts/setup.sh", "scripts/run-notebooks.sh", "scripts/test.sh",
 		"pkg/mnist/mnist.go", "pkg/preprocess/testdata/numpy_golden.json",
 		"notebooks/" + portNotebook,
