@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Check notebooks executed by scripts/run-notebooks.sh.
 
-Usage: python3 scripts/check-notebooks.py EXECUTED.ipynb...
+Usage: .venv/bin/python scripts/check-notebooks.py EXECUTED.ipynb...
+(scripts/run-notebooks.sh runs it so; it needs only the standard library.)
 
 For every executed notebook it checks that
   - every code cell ran (it has an execution count),

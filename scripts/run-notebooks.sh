@@ -14,8 +14,10 @@
 # "figure", the port's score and sparsity in range) and prints a summary.
 # It exits 1 if any notebook failed, 2 if the tools cannot be set up.
 #
-# If jupyter, the gonb kernel, gonb or goimports are missing it runs
-# scripts/setup.sh, and exits 2 if they are still missing after it.
+# It runs the project's Python environment's Jupyter (.venv/bin/jupyter, from
+# scripts/python/notebooks.lock), never one found on PATH. If that environment is
+# missing or older than the lock, or the gonb kernel, gonb or goimports are missing,
+# it runs scripts/setup.sh, and exits 2 if they are still missing after it.
 #
 # Environment:
 #   NB_TIMEOUT  per-cell timeout in seconds (default 600; a cold Go build
@@ -53,14 +55,12 @@ missing() {
 	command -v go >/dev/null || echo -n "go "
 	command -v gonb >/dev/null || echo -n "gonb "
 	command -v goimports >/dev/null || echo -n "goimports "
-	# One Python start-up checks nbconvert, nbclient and the gonb kernel spec,
-	# with the interpreter that the `jupyter` command runs on.
-	local py
-	py=$(jupyter_python 2>/dev/null) || {
-		echo -n "jupyter "
+	venv_current "$venv_dir" "$venv_lock" || {
+		echo -n ".venv(from $venv_lock as it is now) "
 		return
 	}
-	"$py" - 2>/dev/null <<'EOF' || echo -n "jupyter-nbconvert "
+	# One Python start-up checks nbconvert, nbclient and the gonb kernel spec.
+	"$venv_python" - 2>/dev/null <<'EOF' || echo -n "jupyter-nbconvert "
 import shutil, sys
 try:
     import nbclient, nbconvert
@@ -82,9 +82,9 @@ if [[ -n $need ]]; then
 	echo "run-notebooks: missing: $need- setting up"
 	bash scripts/setup.sh || echo "run-notebooks: scripts/setup.sh exited with $?"
 	need=$(missing)
-	[[ -z $need ]] || die "still missing after setup: $need(jupyter: apt-get install jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel)"
+	[[ -z $need ]] || die "still missing after setup: $need(see scripts/setup.sh's messages above)"
 fi
-py=$(jupyter_python)
+py=$venv_python
 
 # The notebooks to run.
 notebooks=()
@@ -116,7 +116,7 @@ for nb in "${notebooks[@]}"; do
 	# --allow-errors: keep going after a failing cell so the executed notebook
 	# and its HTML are written; check-notebooks.py turns errors into a failure.
 	rc=0
-	jupyter nbconvert --to notebook --execute --allow-errors \
+	"$venv_jupyter" nbconvert --to notebook --execute --allow-errors \
 		--ExecutePreprocessor.kernel_name=gonb \
 		--ExecutePreprocessor.timeout="$timeout" \
 		--output-dir "$out" --output "$name" "$nb" >"$log" 2>&1 || rc=$?
@@ -138,7 +138,7 @@ if info.get("name", "go") == "go" and not info.get("pygments_lexer"):
     info.update(name="go", pygments_lexer="go", codemirror_mode="go")
     nbformat.write(nb, sys.argv[1])
 EOF
-	jupyter nbconvert --to html --output-dir "$out" "$out/$name.ipynb" >>"$log" 2>&1 ||
+	"$venv_jupyter" nbconvert --to html --output-dir "$out" "$out/$name.ipynb" >>"$log" 2>&1 ||
 		echo "warning: HTML export of $name failed, see $log"
 	status=ok
 	"$py" scripts/check-notebooks.py "$out/$name.ipynb" || { status=FAILED; failed=1; }

@@ -35,15 +35,36 @@ func out() io.Writer {
 	return os.Stdout
 }
 
-// Figure renders a figure into memory with render, which writes a PNG or an
-// SVG (as the functions of pkg/plots do), and shows it as Image does. If
-// render returns an error nothing is shown and the error is returned.
-func Figure(render func(w io.Writer) error) error {
-	var b bytes.Buffer
-	if err := render(&b); err != nil {
+// Figure shows the figure f as Image does. It takes the two results of a
+// pkg/plots figure function as they come, so that a notebook cell reads
+//
+//	err := display.Figure(plots.Weights(model.Coef, nil))
+//
+// If err is not nil, Figure shows nothing and returns err. Otherwise f is
+// written into memory and shown. If f reports its encoding with a method
+// Format() string, as *plots.Figure does, that encoding is used ("png" or
+// "svg"; any other is an error); otherwise the format is recognised from the
+// content, as Image does. Figure returns f's write error, an error for a nil
+// f or a format it cannot show, and Image's errors.
+func Figure(f io.WriterTo, err error) error {
+	if err != nil {
 		return err
 	}
-	return Image(b.Bytes())
+	if f == nil {
+		return errors.New("display: nil figure")
+	}
+	var b bytes.Buffer
+	if _, err := f.WriteTo(&b); err != nil {
+		return err
+	}
+	kind := sniff(b.Bytes())
+	if e, ok := f.(interface{ Format() string }); ok {
+		kind = e.Format()
+		if kind != "png" && kind != "svg" {
+			return fmt.Errorf("display: cannot show a %q figure, want png or svg", kind)
+		}
+	}
+	return show(b.Bytes(), kind)
 }
 
 // Image shows a PNG or SVG image given as its encoded bytes; the format is
@@ -55,7 +76,11 @@ func Figure(render func(w io.Writer) error) error {
 // Image returns an error if b is neither a PNG nor an SVG, if the file cannot
 // be written, or if GoNB reports a communication error.
 func Image(b []byte) error {
-	kind := sniff(b)
+	return show(b, sniff(b))
+}
+
+// show shows b, encoded as kind ("png" or "svg", "" if unknown).
+func show(b []byte, kind string) error {
 	if kind == "" {
 		return errors.New("display: image is neither PNG nor SVG")
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"image"
 	"image/png"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,7 +49,7 @@ func TestImageOutsideNotebook(t *testing.T) {
 	if err := Image(p); err != nil {
 		t.Fatal(err)
 	}
-	if err := Figure(func(w io.Writer) error { _, err := io.WriteString(w, svgDoc); return err }); err != nil {
+	if err := Figure(strings.NewReader(svgDoc), nil); err != nil {
 		t.Fatal(err)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "figure-*"))
@@ -95,8 +94,8 @@ func TestImageErrors(t *testing.T) {
 		t.Error("empty image: no error")
 	}
 	boom := errors.New("plots: coef is nil")
-	if err := Figure(func(w io.Writer) error { return boom }); !errors.Is(err, boom) {
-		t.Errorf("render error: got %v", err)
+	if err := Figure(nil, boom); !errors.Is(err, boom) {
+		t.Errorf("figure function's error: got %v", err)
 	}
 	if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 0 || text.Len() != 0 {
 		t.Errorf("failed displays left files %v and output %q", files, text)

@@ -12,7 +12,5 @@
 // instead: figures are written to files in Dir, tables and progress are
 // printed as text to Out.
 //
-//	err := display.Figure(func(w io.Writer) error {
-//		return plots.Weights(w, model.Coef, nil)
-//	})
+//	err := display.Figure(plots.Weights(model.Coef, nil))
 package display

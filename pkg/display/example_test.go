@@ -2,7 +2,6 @@ package display_test
 
 import (
 	"fmt"
-	"io"
 	"log"
 
 	"gonum.org/v1/gonum/mat"
@@ -14,10 +13,7 @@ import (
 // Show the weights figure: inline in a notebook, as a file outside one.
 func ExampleFigure() {
 	coef := mat.NewDense(10, 784, nil) // a model's Coef
-	err := display.Figure(func(w io.Writer) error {
-		return plots.Weights(w, coef, nil)
-	})
-	if err != nil {
+	if err := display.Figure(plots.Weights(coef, nil)); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -157,7 +157,7 @@ func TestNotebookChild(t *testing.T) {
 	if err := Image(childPNG()); err != nil {
 		t.Fatal(err)
 	}
-	if err := Figure(func(w io.Writer) error { _, err := io.WriteString(w, svgDoc); return err }); err != nil {
+	if err := Figure(strings.NewReader(svgDoc), nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := Table("<b>", []string{"a"}, [][]string{{"1"}}); err != nil {

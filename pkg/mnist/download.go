@@ -69,7 +69,7 @@ func fetch(o *Options, dir string, sp spec) error {
 	if len(mirrors) == 0 {
 		return &FileError{File: name, Err: fmt.Errorf("%w: no mirrors", ErrNotFound)}
 	}
-	var errs errList
+	var errs []error
 	for _, base := range mirrors {
 		if !strings.HasSuffix(base, "/") {
 			base += "/"
@@ -80,7 +80,7 @@ func fetch(o *Options, dir string, sp spec) error {
 		}
 		errs = append(errs, err)
 	}
-	return &FileError{File: name, Err: fmt.Errorf("%w: every mirror failed: %w", ErrNotFound, errs)}
+	return &FileError{File: name, Err: fmt.Errorf("%w: every mirror failed: %w", ErrNotFound, errors.Join(errs...))}
 }
 
 // fetchFrom downloads url into dir/sp.name.gz: into a temporary file in dir

@@ -146,7 +146,7 @@ func TestDownloadStatus(t *testing.T) {
 		t.Fatalf("err = %v, want a *StatusError 404 from the first mirror", err)
 	}
 	want := "mnist: train-images-idx3-ubyte.gz: mnist files not found: every mirror failed: " +
-		"mnist: " + m1.base() + "train-images-idx3-ubyte.gz: HTTP status 404 Not Found; " +
+		"mnist: " + m1.base() + "train-images-idx3-ubyte.gz: HTTP status 404 Not Found\n" +
 		"mnist: " + m2.base() + "train-images-idx3-ubyte.gz: HTTP status 403 Forbidden"
 	if err.Error() != want {
 		t.Fatalf("err = %q\nwant  %q", err, want)

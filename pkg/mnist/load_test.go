@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/mod/module"
 )
 
 func TestLoadDir(t *testing.T) {
@@ -209,7 +211,7 @@ func TestLoadModuleOfflineMissing(t *testing.T) {
 	// Auto: nothing in the module cache nor in the download cache.
 	cache := t.TempDir()
 	_, err = Load(&Options{ModCache: mc, CacheDir: cache, Offline: true})
-	want += "; mnist: " + cache + ": mnist files not found: 4 of 4 files not downloaded (offline)"
+	want += "\nmnist: " + cache + ": mnist files not found: 4 of 4 files not downloaded (offline)"
 	if !errors.Is(err, ErrNotFound) || err.Error() != want {
 		t.Fatalf("err = %v, want %s", err, want)
 	}
@@ -257,7 +259,11 @@ func TestGoModDownload(t *testing.T) {
 	}
 	real := modCache(&Options{})
 	proxy := filepath.Join(real, "cache", "download")
-	if _, err := os.Stat(filepath.Join(proxy, escapePath(ModulePath), "@v", ModuleVersion+".zip")); err != nil {
+	escaped, err := module.EscapePath(ModulePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(proxy, escaped, "@v", ModuleVersion+".zip")); err != nil {
 		t.Skipf("GoMNIST is not in the module cache %s (run go mod download %s@%s): %v", real, ModulePath, ModuleVersion, err)
 	}
 	t.Setenv("GOPROXY", "file://"+filepath.ToSlash(proxy))
@@ -280,11 +286,12 @@ func TestGoModDownload(t *testing.T) {
 	}
 }
 
-func TestEscapePath(t *testing.T) {
-	if got, want := escapePath(ModulePath), "github.com/petar/!go!m!n!i!s!t"; got != want {
-		t.Fatalf("escapePath = %s, want %s", got, want)
-	}
-	if got := escapePath(ModuleVersion); got != ModuleVersion {
-		t.Fatalf("escapePath(version) = %s", got)
+// TestModuleDir checks the module cache's spelling of GoMNIST's directory,
+// as the go command writes it: each upper-case letter of the path as '!'
+// and its lower-case form.
+func TestModuleDir(t *testing.T) {
+	want := filepath.Join("mc", "github.com", "petar", "!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63")
+	if got := moduleDir("mc"); got != want {
+		t.Fatalf("moduleDir = %s, want %s", got, want)
 	}
 }

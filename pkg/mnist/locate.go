@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/mod/module"
 )
 
 // The Go module that ships the four MNIST files under data/, the default
@@ -85,7 +87,7 @@ func Locate(o *Options) (*Files, error) {
 	}
 	f, derr := locateDownload(o)
 	if derr != nil {
-		return nil, errList{merr, derr}
+		return nil, errors.Join(merr, derr)
 	}
 	return f, nil
 }
@@ -174,25 +176,21 @@ var goEnvModCache = sync.OnceValue(func() string {
 	return strings.TrimSpace(string(out))
 })
 
-// escapePath escapes a module path or version for the module cache, as
-// golang.org/x/mod/module does for valid paths: each upper-case letter
-// becomes '!' and its lower-case form.
-func escapePath(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if 'A' <= r && r <= 'Z' {
-			b.WriteByte('!')
-			r += 'a' - 'A'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // moduleDir returns the directory of ModulePath@ModuleVersion in the module
-// cache mc.
+// cache mc, spelled as the go command spells it (module.EscapePath and
+// module.EscapeVersion: each upper-case letter becomes '!' and its
+// lower-case form). It panics if the constants are not a valid module path
+// and version, which they are.
 func moduleDir(mc string) string {
-	return filepath.Join(mc, filepath.FromSlash(escapePath(ModulePath)+"@"+escapePath(ModuleVersion)))
+	p, err := module.EscapePath(ModulePath)
+	if err != nil {
+		panic("mnist: " + err.Error())
+	}
+	v, err := module.EscapeVersion(ModuleVersion)
+	if err != nil {
+		panic("mnist: " + err.Error())
+	}
+	return filepath.Join(mc, filepath.FromSlash(p+"@"+v))
 }
 
 func locateModule(o *Options) (*Files, error) {
@@ -246,17 +244,3 @@ func goModDownload(o *Options, mc string) (string, error) {
 	}
 	return res.Dir, nil
 }
-
-// errList is a list of errors, printed on one line.
-type errList []error
-
-func (l errList) Error() string {
-	s := make([]string, len(l))
-	for i, err := range l {
-		s[i] = err.Error()
-	}
-	return strings.Join(s, "; ")
-}
-
-// Unwrap returns the errors, for errors.Is and errors.As.
-func (l errList) Unwrap() []error { return l }

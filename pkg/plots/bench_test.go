@@ -1,7 +1,6 @@
 package plots
 
 import (
-	"io"
 	"math/rand/v2"
 	"testing"
 
@@ -28,7 +27,7 @@ func BenchmarkWeightsPNG(b *testing.B) {
 	}{{"Greys", nil}, {"RdBu", &Settings{ColorMap: RdBu}}} {
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
-				if err := Weights(io.Discard, w, bc.s); err != nil {
+				if _, err := Weights(w, bc.s); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"io"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -25,10 +24,10 @@ const ConfusionTitle = "confusion matrix"
 // with its cell (WCAG contrast ratio). The default size is 5.5 x 5 inches;
 // the matrix area is kept square.
 //
-// ConfusionMatrix returns an error, and writes nothing, if w is nil, counts
-// is empty or not square, a count is negative, or s is invalid.
-func ConfusionMatrix(w io.Writer, counts [][]int, s *Settings) error {
-	return writeFigure(w, counts, s, confusionFigure)
+// ConfusionMatrix returns a nil Figure and an error if counts is empty or
+// not square, a count is negative, or s is invalid.
+func ConfusionMatrix(counts [][]int, s *Settings) (*Figure, error) {
+	return newFigure(counts, s, confusionFigure)
 }
 
 // confusionGeom records where confusionFigure drew the cells, for the tests.
@@ -38,7 +37,7 @@ type confusionGeom struct {
 	fontSize  vg.Length
 }
 
-func confusionFigure(counts [][]int, s *Settings) (*figure, *confusionGeom, error) {
+func confusionFigure(counts [][]int, s *Settings) (*drawing, *confusionGeom, error) {
 	o, err := s.check()
 	if err != nil {
 		return nil, nil, err
@@ -60,7 +59,7 @@ func confusionFigure(counts [][]int, s *Settings) (*figure, *confusionGeom, erro
 		}
 	}
 	wd, ht := o.size(5.5*vg.Inch, 5*vg.Inch)
-	f, err := o.newFigure(wd, ht)
+	f, err := o.newDrawing(wd, ht)
 	if err != nil {
 		return nil, nil, err
 	}

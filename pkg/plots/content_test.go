@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"io"
 	"math"
 	"regexp"
 	"slices"
@@ -18,23 +17,19 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// pixelRect converts a rectangle of a raster figure to image coordinates
+// pixelRect converts a rectangle of a raster drawing to image coordinates
 // (y down).
-func pixelRect(f *figure, r vg.Rectangle) image.Rectangle {
+func pixelRect(f *drawing, r vg.Rectangle) image.Rectangle {
 	dpi, _ := dpiOf(f.Canvas)
 	h := math.Round(f.Max.Y.Dots(dpi))
 	px := func(l vg.Length) int { return int(math.Round(l.Dots(dpi))) }
 	return image.Rect(px(r.Min.X), int(h)-px(r.Max.Y), px(r.Max.X), int(h)-px(r.Min.Y))
 }
 
-// encode renders f and decodes the PNG.
-func encode(t *testing.T, f *figure) *image.RGBA {
+// encode encodes f and decodes the PNG.
+func encode(t *testing.T, f *drawing) *image.RGBA {
 	t.Helper()
-	var b bytes.Buffer
-	if err := f.writeTo(&b); err != nil {
-		t.Fatal(err)
-	}
-	return decode(t, b.Bytes())
+	return decode(t, render(t)(f.encode()))
 }
 
 // cellCenter returns the image point at the centre of pixel (r, c) of a
@@ -107,9 +102,7 @@ func TestWeightsPanels(t *testing.T) {
 		{12, 0, 5, 3, ColorBarOff},
 		{1, 0, 1, 1, ColorBarOff},
 	} {
-		img := decode(t, render(t, func(w io.Writer) error {
-			return Weights(w, constWeights(tc.k, 0.3), &Settings{ColorMap: RdBu, Columns: tc.cols, ColorBar: tc.bar})
-		}))
+		img := decode(t, render(t)(Weights(constWeights(tc.k, 0.3), &Settings{ColorMap: RdBu, Columns: tc.cols, ColorBar: tc.bar})))
 		boxes := components(img, darkBlue)
 		want := tc.k
 		if tc.bar == ColorBarOn {
@@ -322,7 +315,7 @@ func countText(ts []svgText, s string) int {
 // "Class i" label per panel, the title with an italic w and a smaller
 // subscript j, and the panels as images upscaled to blocks.
 func TestWeightsSVG(t *testing.T) {
-	svg := render(t, func(w io.Writer) error { return Weights(w, loadModel(t).coef(), &Settings{Format: "svg"}) })
+	svg := render(t)(Weights(loadModel(t).coef(), &Settings{Format: "svg"}))
 	ts := svgTexts(svg)
 	for i := range 10 {
 		if n := countText(ts, "Class "+strconv.Itoa(i)); n != 1 {
@@ -387,17 +380,13 @@ func TestWeightsSVG(t *testing.T) {
 		}
 	}
 
-	rdbu := render(t, func(w io.Writer) error {
-		return Weights(w, loadModel(t).coef(), &Settings{Format: "svg", ColorMap: RdBu})
-	})
+	rdbu := render(t)(Weights(loadModel(t).coef(), &Settings{Format: "svg", ColorMap: RdBu}))
 	if n := strings.Count(string(rdbu), "<image "); n != 11 {
 		t.Errorf("RdBu SVG has %d images, want 10 panels and a colour bar", n)
 	}
 	checkSVGImageAspect(t, "weights RdBu", rdbu)
-	checkSVGImageAspect(t, "digits", render(t, func(w io.Writer) error { return Digits(w, synthDigits(), &Settings{Format: "svg"}) }))
-	checkSVGImageAspect(t, "confusion", render(t, func(w io.Writer) error {
-		return ConfusionMatrix(w, loadModel(t).Confusion, &Settings{Format: "svg", Width: 7 * vg.Inch, Height: 3 * vg.Inch})
-	}))
+	checkSVGImageAspect(t, "digits", render(t)(Digits(synthDigits(), &Settings{Format: "svg"})))
+	checkSVGImageAspect(t, "confusion", render(t)(ConfusionMatrix(loadModel(t).Confusion, &Settings{Format: "svg", Width: 7 * vg.Inch, Height: 3 * vg.Inch})))
 }
 
 // checkSVGImageAspect checks that every image of an SVG has the aspect ratio
@@ -465,7 +454,7 @@ func TestDigits(t *testing.T) {
 		}
 	}
 
-	svg := render(t, func(w io.Writer) error { return Digits(w, ds, &Settings{Format: "svg"}) })
+	svg := render(t)(Digits(ds, &Settings{Format: "svg"}))
 	ts := svgTexts(svg)
 	captions := 0
 	for _, d := range ds {
@@ -563,7 +552,7 @@ func TestConfusionMatrix(t *testing.T) {
 	}
 
 	// In the SVG the counts of dark cells are white, the others black.
-	ts := svgTexts(render(t, func(w io.Writer) error { return ConfusionMatrix(w, counts, &Settings{Format: "svg"}) }))
+	ts := svgTexts(render(t)(ConfusionMatrix(counts, &Settings{Format: "svg"})))
 	for _, x := range ts {
 		isWhite := strings.Contains(x.style, "fill:#FFFFFF")
 		switch x.text {
@@ -635,7 +624,7 @@ func TestLearningCurve(t *testing.T) {
 		t.Errorf("x range [%v, %v] does not hold the data", p.X.Min, p.X.Max)
 	}
 
-	ts := svgTexts(render(t, func(w io.Writer) error { return LearningCurve(w, pts, &Settings{Format: "svg"}) }))
+	ts := svgTexts(render(t)(LearningCurve(pts, &Settings{Format: "svg"})))
 	for _, s := range []string{"test", "train", "training-set size", "accuracy", LearningTitle} {
 		if countText(ts, s) != 1 {
 			t.Errorf("%q appears %d times, want once", s, countText(ts, s))
@@ -645,7 +634,7 @@ func TestLearningCurve(t *testing.T) {
 	for i, pt := range pts {
 		testOnly[i] = LearningPoint{Size: pt.Size, Test: pt.Test}
 	}
-	ts = svgTexts(render(t, func(w io.Writer) error { return LearningCurve(w, testOnly, &Settings{Format: "svg"}) }))
+	ts = svgTexts(render(t)(LearningCurve(testOnly, &Settings{Format: "svg"})))
 	if countText(ts, "train") != 0 || countText(ts, "test") != 1 {
 		t.Error("without Train: want the test curve only")
 	}
@@ -653,8 +642,8 @@ func TestLearningCurve(t *testing.T) {
 	// The order of the points does not matter.
 	rev := slices.Clone(pts)
 	slices.Reverse(rev)
-	a := render(t, func(w io.Writer) error { return LearningCurve(w, pts, nil) })
-	b := render(t, func(w io.Writer) error { return LearningCurve(w, rev, nil) })
+	a := render(t)(LearningCurve(pts, nil))
+	b := render(t)(LearningCurve(rev, nil))
 	if !bytes.Equal(a, b) {
 		t.Error("reversed points draw another picture")
 	}
@@ -673,7 +662,7 @@ func TestTrainingCurve(t *testing.T) {
 	if g.plots[0].X.Min != g.plots[1].X.Min || g.plots[0].X.Max != g.plots[1].X.Max {
 		t.Error("loss and accuracy panels have different x ranges")
 	}
-	ts := svgTexts(render(t, func(w io.Writer) error { return TrainingCurve(w, h, &Settings{Format: "svg"}) }))
+	ts := svgTexts(render(t)(TrainingCurve(h, &Settings{Format: "svg"})))
 	for _, s := range []string{"loss", "accuracy", "epoch", TrainingTitle} {
 		if countText(ts, s) != 1 {
 			t.Errorf("%q appears %d times, want once", s, countText(ts, s))
@@ -688,7 +677,7 @@ func TestTrainingCurve(t *testing.T) {
 	if len(g.plots) != 1 || p.X.Min > 1 || p.X.Max < float64(len(m.Loss)) {
 		t.Errorf("loss only: %d panels, x range [%v, %v]; want 1 panel over 1..%d", len(g.plots), p.X.Min, p.X.Max, len(m.Loss))
 	}
-	ts = svgTexts(render(t, func(w io.Writer) error { return TrainingCurve(w, h, &Settings{Format: "svg"}) }))
+	ts = svgTexts(render(t)(TrainingCurve(h, &Settings{Format: "svg"})))
 	if countText(ts, "accuracy") != 0 || countText(ts, "iteration") != 1 {
 		t.Error("loss only: want no accuracy panel and the x label iteration")
 	}
@@ -711,7 +700,7 @@ func TestRegularizationPath(t *testing.T) {
 	if g.plots[1].Y.Max < 100 || g.plots[1].Y.Min > 18.5 {
 		t.Errorf("sparsity range [%v, %v] does not hold the data (18.5%% to 100%%)", g.plots[1].Y.Min, g.plots[1].Y.Max)
 	}
-	ts := svgTexts(render(t, func(w io.Writer) error { return RegularizationPath(w, pts, &Settings{Format: "svg"}) }))
+	ts := svgTexts(render(t)(RegularizationPath(pts, &Settings{Format: "svg"})))
 	for _, s := range []string{"test accuracy", "sparsity (% zero weights)", "C (inverse regularisation strength)", PathTitle, "0.01", "1"} {
 		if countText(ts, s) < 1 {
 			t.Errorf("%q missing", s)

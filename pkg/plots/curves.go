@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
-	"io"
 	"math"
 	"slices"
 
@@ -48,14 +47,14 @@ type LearningPoint struct {
 // and the training accuracy the same way if it is given, with a legend. Points
 // are drawn in order of Size. The default size is 6 x 4 inches.
 //
-// LearningCurve returns an error, and writes nothing, if w is nil, pts is
-// empty, a Size is not positive or repeats, a Test is empty, some points have
-// Train and others not, an accuracy is NaN or outside [0, 1], or s is invalid.
-func LearningCurve(w io.Writer, pts []LearningPoint, s *Settings) error {
-	return writeFigure(w, pts, s, learningFigure)
+// LearningCurve returns a nil Figure and an error if pts is empty, a Size is
+// not positive or repeats, a Test is empty, some points have Train and others
+// not, an accuracy is NaN or outside [0, 1], or s is invalid.
+func LearningCurve(pts []LearningPoint, s *Settings) (*Figure, error) {
+	return newFigure(pts, s, learningFigure)
 }
 
-func learningFigure(pts []LearningPoint, s *Settings) (*figure, *curveGeom, error) {
+func learningFigure(pts []LearningPoint, s *Settings) (*drawing, *curveGeom, error) {
 	o, err := s.check()
 	if err != nil {
 		return nil, nil, err
@@ -154,15 +153,14 @@ type History struct {
 // h.Accuracy is given. The default size is 6 x 3.5 inches, or 6 x 5.5 with
 // the accuracy panel.
 //
-// TrainingCurve returns an error, and writes nothing, if w is nil, h.Loss is
-// empty, h.Iter or h.Accuracy is not nil and has another length than h.Loss,
-// a loss is NaN or infinite, an accuracy is NaN or outside [0, 1], or s is
-// invalid.
-func TrainingCurve(w io.Writer, h History, s *Settings) error {
-	return writeFigure(w, h, s, trainingFigure)
+// TrainingCurve returns a nil Figure and an error if h.Loss is empty, h.Iter
+// or h.Accuracy is not nil and has another length than h.Loss, a loss is NaN
+// or infinite, an accuracy is NaN or outside [0, 1], or s is invalid.
+func TrainingCurve(h History, s *Settings) (*Figure, error) {
+	return newFigure(h, s, trainingFigure)
 }
 
-func trainingFigure(h History, s *Settings) (*figure, *curveGeom, error) {
+func trainingFigure(h History, s *Settings) (*drawing, *curveGeom, error) {
 	o, err := s.check()
 	if err != nil {
 		return nil, nil, err
@@ -253,14 +251,14 @@ type PathPoint struct {
 // where a smaller C (stronger L1 penalty) gives sparser weights. Points are
 // drawn in order of C. The default size is 6 x 5.5 inches.
 //
-// RegularizationPath returns an error, and writes nothing, if w is nil, pts
-// is empty, a C is not positive and finite or repeats, an Accuracy is NaN or
-// outside [0, 1], a Sparsity is NaN or outside [0, 100], or s is invalid.
-func RegularizationPath(w io.Writer, pts []PathPoint, s *Settings) error {
-	return writeFigure(w, pts, s, pathFigure)
+// RegularizationPath returns a nil Figure and an error if pts is empty, a C is
+// not positive and finite or repeats, an Accuracy is NaN or outside [0, 1], a
+// Sparsity is NaN or outside [0, 100], or s is invalid.
+func RegularizationPath(pts []PathPoint, s *Settings) (*Figure, error) {
+	return newFigure(pts, s, pathFigure)
 }
 
-func pathFigure(pts []PathPoint, s *Settings) (*figure, *curveGeom, error) {
+func pathFigure(pts []PathPoint, s *Settings) (*drawing, *curveGeom, error) {
 	o, err := s.check()
 	if err != nil {
 		return nil, nil, err
@@ -377,9 +375,9 @@ type curveGeom struct {
 
 // drawPlots draws ps stacked vertically, aligned, on a new figure of the
 // default size defW x defH.
-func drawPlots(o settings, defW, defH vg.Length, ps ...*plot.Plot) (*figure, *curveGeom, error) {
+func drawPlots(o settings, defW, defH vg.Length, ps ...*plot.Plot) (*drawing, *curveGeom, error) {
 	wd, ht := o.size(defW, defH)
-	f, err := o.newFigure(wd, ht)
+	f, err := o.newDrawing(wd, ht)
 	if err != nil {
 		return nil, nil, err
 	}

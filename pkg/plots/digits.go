@@ -3,7 +3,6 @@ package plots
 import (
 	"errors"
 	"fmt"
-	"io"
 	"math"
 
 	"gonum.org/v1/plot/vg"
@@ -43,11 +42,11 @@ func Caption(truth, pred int, p float64) string {
 // gives each digit a 1.6 x 1.8 inch cell; captions too wide for their cell
 // are set in a smaller font, down to 6 points.
 //
-// Digits returns an error, and writes nothing, if w is nil, digits is empty, a
-// digit has both or neither of Pixels and Values, an image does not have 784
-// values, a value is NaN or infinite, or s is invalid.
-func Digits(w io.Writer, digits []Digit, s *Settings) error {
-	return writeFigure(w, digits, s, digitsFigure)
+// Digits returns a nil Figure and an error if digits is empty, a digit has
+// both or neither of Pixels and Values, an image does not have 784 values, a
+// value is NaN or infinite, or s is invalid.
+func Digits(digits []Digit, s *Settings) (*Figure, error) {
+	return newFigure(digits, s, digitsFigure)
 }
 
 // digitsGeom records where digitsFigure drew the images, for the tests.
@@ -56,7 +55,7 @@ type digitsGeom struct {
 	captionSize vg.Length
 }
 
-func digitsFigure(digits []Digit, s *Settings) (*figure, *digitsGeom, error) {
+func digitsFigure(digits []Digit, s *Settings) (*drawing, *digitsGeom, error) {
 	o, err := s.check()
 	if err != nil {
 		return nil, nil, err
@@ -93,7 +92,7 @@ func digitsFigure(digits []Digit, s *Settings) (*figure, *digitsGeom, error) {
 	const pad = 6
 	cellW, cellH := 1.6*vg.Inch, 1.8*vg.Inch
 	wd, ht := o.size(vg.Length(cols)*cellW+2*pad, vg.Length(rows)*cellH+2*pad+titleHeight(title))
-	f, err := o.newFigure(wd, ht)
+	f, err := o.newDrawing(wd, ht)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -3,10 +3,17 @@
 // figure), grids of captioned digits, learning curves over training-set size,
 // confusion matrices, training curves and the L1 regularisation path.
 //
-// Every figure is a function that writes one picture to an io.Writer:
+// Every figure is a function that returns the picture as a *Figure, a value
+// that knows its encoding (Figure.Format) and implements io.WriterTo, like
+// the one gonum/plot's Plot.WriterTo returns:
 //
-//	err := plots.Weights(w, model.Coef, nil)                          // PNG, default size
-//	err = plots.Weights(w, model.Coef, &plots.Settings{Format: "svg"}) // SVG
+//	fig, err := plots.Weights(model.Coef, nil)                          // PNG, default size
+//	fig, err = plots.Weights(model.Coef, &plots.Settings{Format: "svg"}) // SVG
+//	_, err = fig.WriteTo(w)
+//
+// In a notebook, pkg/display shows the pair as it comes:
+//
+//	err := display.Figure(plots.Weights(model.Coef, nil))
 //
 // The inputs are plain Go and gonum types (mat.Matrix, slices), so the package
 // does not depend on the model package. A nil or zero *Settings gives a PNG at
@@ -32,6 +39,6 @@
 // # Errors
 //
 // Bad input (wrong image size, empty data, mismatched lengths, NaN or infinite
-// values, an unknown format) returns an error that names the parameter; no
-// picture is written in that case. Nothing in the package panics on data.
+// values, an unknown format) returns a nil *Figure and an error that names the
+// parameter. Nothing in the package panics on data.
 package plots

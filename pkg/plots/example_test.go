@@ -12,13 +12,17 @@ import (
 	"github.com/mlphys/softmax-mnist/pkg/plots"
 )
 
-// size prints the pixel size of a PNG.
-func size(b []byte) {
-	img, err := png.Decode(bytes.NewReader(b))
+// size prints the pixel size of a PNG figure.
+func size(f *plots.Figure) {
+	var b bytes.Buffer
+	if _, err := f.WriteTo(&b); err != nil {
+		log.Fatal(err)
+	}
+	img, err := png.Decode(&b)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%dx%d PNG\n", img.Bounds().Dx(), img.Bounds().Dy())
+	fmt.Printf("%dx%d %s\n", img.Bounds().Dx(), img.Bounds().Dy(), f.Format())
 }
 
 // The weights figure of the original notebook, here with synthetic weights:
@@ -33,20 +37,20 @@ func ExampleWeights() {
 			}
 		}
 	}
-	var b bytes.Buffer
-	if err := plots.Weights(&b, coef, nil); err != nil { // Greys, as the original
+	greys, err := plots.Weights(coef, nil) // Greys, as the original
+	if err != nil {
 		log.Fatal(err)
 	}
-	size(b.Bytes())
+	size(greys)
 
-	b.Reset()
-	if err := plots.Weights(&b, coef, &plots.Settings{ColorMap: plots.RdBu}); err != nil { // with a colour bar
+	rdbu, err := plots.Weights(coef, &plots.Settings{ColorMap: plots.RdBu}) // with a colour bar
+	if err != nil {
 		log.Fatal(err)
 	}
-	size(b.Bytes())
+	size(rdbu)
 	// Output:
-	// 864x432 PNG
-	// 931x432 PNG
+	// 864x432 png
+	// 931x432 png
 }
 
 func ExampleDigits() {
@@ -58,14 +62,14 @@ func ExampleDigits() {
 		{Pixels: img, Caption: plots.Caption(1, 7, 0.62)},
 		{Pixels: img, Caption: "label 1"},
 	}
-	var b bytes.Buffer
-	if err := plots.Digits(&b, digits, &plots.Settings{Title: "misclassified"}); err != nil {
+	f, err := plots.Digits(digits, &plots.Settings{Title: "misclassified"})
+	if err != nil {
 		log.Fatal(err)
 	}
-	size(b.Bytes())
+	size(f)
 	fmt.Println(digits[0].Caption)
 	// Output:
-	// 323x220 PNG
+	// 323x220 png
 	// true 1 → pred 7 (p=0.62)
 }
 
@@ -75,13 +79,13 @@ func ExampleConfusionMatrix() {
 		{10, 980, 10},
 		{40, 5, 955},
 	}
-	var b bytes.Buffer
-	if err := plots.ConfusionMatrix(&b, counts, nil); err != nil {
+	f, err := plots.ConfusionMatrix(counts, nil)
+	if err != nil {
 		log.Fatal(err)
 	}
-	size(b.Bytes())
+	size(f)
 	// Output:
-	// 528x480 PNG
+	// 528x480 png
 }
 
 func ExampleLearningCurve() {
@@ -90,13 +94,17 @@ func ExampleLearningCurve() {
 		{Size: 5000, Test: []float64{0.87, 0.88, 0.875}, Train: []float64{0.95, 0.96, 0.955}},
 		{Size: 50000, Test: []float64{0.90, 0.901, 0.899}, Train: []float64{0.93, 0.931, 0.93}},
 	}
-	var b bytes.Buffer
-	if err := plots.LearningCurve(&b, pts, &plots.Settings{Format: "svg"}); err != nil {
+	f, err := plots.LearningCurve(pts, &plots.Settings{Format: "svg"})
+	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(bytes.HasPrefix(b.Bytes(), []byte("<?xml")))
+	var b bytes.Buffer
+	if _, err := f.WriteTo(&b); err != nil { // or a file, an HTTP response
+		log.Fatal(err)
+	}
+	fmt.Println(f.Format(), bytes.HasPrefix(b.Bytes(), []byte("<?xml")))
 	// Output:
-	// true
+	// svg true
 }
 
 func ExampleTrainingCurve() {
@@ -106,13 +114,13 @@ func ExampleTrainingCurve() {
 		Iter: []int{1, 2, 3, 4, 5},
 		Loss: []float64{1.0, 0.51, 0.43, 0.39, 0.37},
 	}
-	var b bytes.Buffer
-	if err := plots.TrainingCurve(&b, h, nil); err != nil {
+	f, err := plots.TrainingCurve(h, nil)
+	if err != nil {
 		log.Fatal(err)
 	}
-	size(b.Bytes())
+	size(f)
 	// Output:
-	// 576x336 PNG
+	// 576x336 png
 }
 
 func ExampleRegularizationPath() {
@@ -122,18 +130,18 @@ func ExampleRegularizationPath() {
 		{C: 0.1, Accuracy: 0.87, Sparsity: 35},
 		{C: 1, Accuracy: 0.87, Sparsity: 18},
 	}
-	var b bytes.Buffer
-	if err := plots.RegularizationPath(&b, pts, nil); err != nil {
+	f, err := plots.RegularizationPath(pts, nil)
+	if err != nil {
 		log.Fatal(err)
 	}
-	size(b.Bytes())
+	size(f)
 	// Output:
-	// 576x528 PNG
+	// 576x528 png
 }
 
 func ExampleWeights_error() {
-	err := plots.Weights(new(bytes.Buffer), mat.NewDense(10, 100, nil), nil)
-	fmt.Println(err)
+	f, err := plots.Weights(mat.NewDense(10, 100, nil), nil)
+	fmt.Println(f == nil, err)
 	// Output:
-	// plots: coef has 100 columns, want 784 (28x28 images)
+	// true plots: coef has 100 columns, want 784 (28x28 images)
 }

@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -128,14 +127,21 @@ func keepFailure(t *testing.T, name string, got []byte, gi, wi image.Image) {
 	}
 }
 
-// render runs fn into a buffer and fails the test on an error.
-func render(t testing.TB, fn func(w io.Writer) error) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	if err := fn(&b); err != nil {
-		t.Fatal(err)
+// render returns a function that takes the results of a figure function
+// and returns the encoded figure, failing the test on an error:
+// render(t)(Weights(coef, nil)).
+func render(t testing.TB) func(*Figure, error) []byte {
+	return func(f *Figure, err error) []byte {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if _, err := f.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
 	}
-	return b.Bytes()
 }
 
 // decode decodes a PNG into an *image.RGBA.
@@ -166,42 +172,42 @@ func TestGolden(t *testing.T) {
 	cases := []struct {
 		name  string
 		mnist bool
-		fn    func(w io.Writer) error
+		fn    func() (*Figure, error)
 	}{
-		{"weights_greys.png", false, func(w io.Writer) error { return Weights(w, m.coef(), nil) }},
-		{"weights_rdbu.png", false, func(w io.Writer) error { return Weights(w, m.coef(), &Settings{ColorMap: RdBu}) }},
-		{"weights_synthetic_3x4.png", false, func(w io.Writer) error {
-			return Weights(w, synthWeights(12, 3), &Settings{Columns: 4, ColorMap: RdBu, Title: "synthetic weights, 12 classes"})
+		{"weights_greys.png", false, func() (*Figure, error) { return Weights(m.coef(), nil) }},
+		{"weights_rdbu.png", false, func() (*Figure, error) { return Weights(m.coef(), &Settings{ColorMap: RdBu}) }},
+		{"weights_synthetic_3x4.png", false, func() (*Figure, error) {
+			return Weights(synthWeights(12, 3), &Settings{Columns: 4, ColorMap: RdBu, Title: "synthetic weights, 12 classes"})
 		}},
-		{"digits_misclassified.png", true, func(w io.Writer) error {
+		{"digits_misclassified.png", true, func() (*Figure, error) {
 			set := mnistSet(t)
 			var ds []Digit
 			for _, mc := range m.Misclassified {
 				ds = append(ds, Digit{Pixels: set.Image(mc.Index), Caption: Caption(mc.True, mc.Pred, mc.P)})
 			}
-			return Digits(w, ds, &Settings{Title: "misclassified test digits"})
+			return Digits(ds, &Settings{Title: "misclassified test digits"})
 		}},
-		{"digits_data.png", true, func(w io.Writer) error {
+		{"digits_data.png", true, func() (*Figure, error) {
 			set := mnistSet(t)
 			var ds []Digit
 			for i := range 10 {
 				ds = append(ds, Digit{Pixels: set.Image(i), Caption: fmt.Sprintf("label %d", set.Labels[i])})
 			}
-			return Digits(w, ds, &Settings{Title: "the first ten MNIST training digits"})
+			return Digits(ds, &Settings{Title: "the first ten MNIST training digits"})
 		}},
-		{"digits_synthetic.png", false, func(w io.Writer) error {
-			return Digits(w, synthDigits(), &Settings{Columns: 3})
+		{"digits_synthetic.png", false, func() (*Figure, error) {
+			return Digits(synthDigits(), &Settings{Columns: 3})
 		}},
-		{"confusion.png", false, func(w io.Writer) error { return ConfusionMatrix(w, m.Confusion, nil) }},
-		{"learning.png", false, func(w io.Writer) error { return LearningCurve(w, m.Learning, nil) }},
-		{"training.png", false, func(w io.Writer) error {
-			return TrainingCurve(w, History{Iter: m.Training.Iter, Loss: m.Training.Loss, Accuracy: m.Training.Accuracy}, nil)
+		{"confusion.png", false, func() (*Figure, error) { return ConfusionMatrix(m.Confusion, nil) }},
+		{"learning.png", false, func() (*Figure, error) { return LearningCurve(m.Learning, nil) }},
+		{"training.png", false, func() (*Figure, error) {
+			return TrainingCurve(History{Iter: m.Training.Iter, Loss: m.Training.Loss, Accuracy: m.Training.Accuracy}, nil)
 		}},
-		{"regpath.png", false, func(w io.Writer) error { return RegularizationPath(w, m.Path, nil) }},
+		{"regpath.png", false, func() (*Figure, error) { return RegularizationPath(m.Path, nil) }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			checkGolden(t, c.name, render(t, c.fn))
+			checkGolden(t, c.name, render(t)(c.fn()))
 		})
 	}
 }

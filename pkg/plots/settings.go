@@ -1,10 +1,9 @@
 package plots
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
 	"image"
-	"io"
 	"math"
 	"strings"
 
@@ -30,7 +29,8 @@ const maxDots = 16384
 type Settings struct {
 	// Format is the output format: "png" (the default when empty), "svg",
 	// "pdf", "jpg" (or "jpeg") or "tif" (or "tiff"). Case is ignored. (EPS
-	// is not offered: gonum's EPS canvas cannot draw images.)
+	// is not offered: gonum's EPS canvas cannot draw images.) The figure
+	// reports it as Figure.Format.
 	Format string
 
 	// Width and Height give the figure size (vg.Inch is 72 points). If both
@@ -166,14 +166,17 @@ func (o *settings) title(def string) string {
 	return def
 }
 
-// figure is a canvas being drawn on and the writer that encodes it.
-type figure struct {
+// drawing is a canvas being drawn on, the writer that encodes it and the
+// name of its format.
+type drawing struct {
 	draw.Canvas
-	out vg.CanvasWriterTo
+	out    vg.CanvasWriterTo
+	format string
 }
 
-// newFigure returns an empty figure of size w x h in the output format of o.
-func (o *settings) newFigure(w, h vg.Length) (*figure, error) {
+// newDrawing returns an empty drawing of size w x h in the output format of
+// o.
+func (o *settings) newDrawing(w, h vg.Length) (*drawing, error) {
 	if w <= 0 || h <= 0 {
 		return nil, fmt.Errorf("plots: figure size %vx%v is empty", w, h)
 	}
@@ -214,30 +217,28 @@ func (o *settings) newFigure(w, h vg.Length) (*figure, error) {
 	if vc == nil {
 		vc = c
 	}
-	return &figure{Canvas: draw.New(vc), out: c}, nil
+	return &drawing{Canvas: draw.New(vc), out: c, format: o.format}, nil
 }
 
-// writeTo encodes the figure to w.
-func (f *figure) writeTo(w io.Writer) error {
-	_, err := f.out.WriteTo(w)
-	return err
-}
-
-// errNilWriter is returned by every figure given a nil io.Writer.
-var errNilWriter = errors.New("plots: nil io.Writer")
-
-// writeFigure is the body of every figure function: it builds the figure of
-// in with build and writes it to w. Nothing is built if w is nil, and
-// nothing is written if build returns an error.
-func writeFigure[T, G any](w io.Writer, in T, s *Settings, build func(T, *Settings) (*figure, G, error)) error {
-	if w == nil {
-		return errNilWriter
+// encode encodes the drawing into a Figure. The canvases cannot be encoded
+// twice (gonum's SVG and PDF writers consume their buffers), so a Figure
+// keeps the bytes.
+func (d *drawing) encode() (*Figure, error) {
+	var b bytes.Buffer
+	if _, err := d.out.WriteTo(&b); err != nil {
+		return nil, fmt.Errorf("plots: encoding %s: %w", d.format, err)
 	}
-	f, _, err := build(in, s)
+	return &Figure{format: d.format, data: b.Bytes()}, nil
+}
+
+// newFigure is the body of every figure function: it draws the figure of
+// in with build and encodes it.
+func newFigure[T, G any](in T, s *Settings, build func(T, *Settings) (*drawing, G, error)) (*Figure, error) {
+	d, _, err := build(in, s)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return f.writeTo(w)
+	return d.encode()
 }
 
 // dpiOf returns the resolution of c if it is a raster canvas.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"io"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -32,11 +31,10 @@ const WeightsTitle = "classification weights vector $w_j$ for digit class $j$"
 // grid) and s.Title. The default size is 9 x 4.5 inches, plus 0.7 inch of
 // width for the colour bar, at 96 dpi: 864 x 432 pixels without a bar.
 //
-// Weights returns an error, and writes nothing, if w is nil, coef is nil or
-// has no rows, does not have 784 columns, holds a NaN or an infinity, or s
-// is invalid.
-func Weights(w io.Writer, coef mat.Matrix, s *Settings) error {
-	return writeFigure(w, coef, s, weightsFigure)
+// Weights returns a nil Figure and an error if coef is nil or has no rows,
+// does not have 784 columns, holds a NaN or an infinity, or s is invalid.
+func Weights(coef mat.Matrix, s *Settings) (*Figure, error) {
+	return newFigure(coef, s, weightsFigure)
 }
 
 // weightsGeom records where weightsFigure drew things, for the tests.
@@ -47,7 +45,7 @@ type weightsGeom struct {
 	ticks  []plot.Tick    // colour bar ticks
 }
 
-func weightsFigure(coef mat.Matrix, s *Settings) (*figure, *weightsGeom, error) {
+func weightsFigure(coef mat.Matrix, s *Settings) (*drawing, *weightsGeom, error) {
 	o, err := s.check()
 	if err != nil {
 		return nil, nil, err
@@ -88,7 +86,7 @@ func weightsFigure(coef mat.Matrix, s *Settings) (*figure, *weightsGeom, error) 
 		defW += 0.7 * vg.Inch
 	}
 	wd, ht := o.size(defW, defH)
-	f, err := o.newFigure(wd, ht)
+	f, err := o.newDrawing(wd, ht)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -139,7 +140,7 @@ func TestDeterministic(t *testing.T) {
 				ref = m
 				continue
 			}
-			if !mat.Equal(m.Coef, ref.Coef) || !floatsEqual(m.Intercept, ref.Intercept) || m.NIter != ref.NIter {
+			if !mat.Equal(m.Coef, ref.Coef) || !slices.Equal(m.Intercept, ref.Intercept) || m.NIter != ref.NIter {
 				t.Errorf("%v: fits differ (threads %d)", solver, threads)
 			}
 		}
@@ -165,7 +166,7 @@ func TestDeterministic(t *testing.T) {
 				ref = m
 				continue
 			}
-			if !mat.Equal(m.Coef, ref.Coef) || !floatsEqual(m.Intercept, ref.Intercept) || m.NIter != ref.NIter {
+			if !mat.Equal(m.Coef, ref.Coef) || !slices.Equal(m.Intercept, ref.Intercept) || m.NIter != ref.NIter {
 				t.Errorf("preconditioned lbfgs (start %v): fits differ (threads %d)", start, threads)
 			}
 		}
@@ -177,18 +178,6 @@ func TestDeterministic(t *testing.T) {
 	if mat.Equal(fits[false].Coef, fits[true].Coef) {
 		t.Error("preconditioned lbfgs: the same fit with and without the start preconditioner")
 	}
-}
-
-func floatsEqual(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestSGDLearns checks that the SGD fast path fits a separable-ish problem

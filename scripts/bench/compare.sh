@@ -1,6 +1,7 @@
 #!/bin/sh
 # compare.sh runs the four benchmark protocols of issue 3 with pkg/softmax
-# and with scikit-learn (Debian's /usr/bin/python3, scikit-learn 1.2.1) on
+# and with scikit-learn (the bench environment .venv-bench of
+# scripts/setup.sh --bench, else Debian's /usr/bin/python3; -python PY picks one) on
 # the same data, shuffle and split, one after the other, and prints for
 # each the Go JSON line, the scikit-learn JSON line and a comparison line
 # (fit_ratio = scikit-learn fit time / Go fit time). For the converged

@@ -10,6 +10,7 @@
 //
 //	go run ./scripts/bench [-solver sag] [-penalty l2] [-C 1e5] [-tol 0.1] ...
 //
+// (-h lists every flag with its default.)
 // The defaults are the notebook's LogisticRegression(C=1e5, penalty='l2',
 // solver='sag', tol=0.1) on 50000 training and 10000 test images. The
 // output fields are solver, penalty, C, tol, train_size, load_s (load,
@@ -19,7 +20,8 @@
 // exit with status 2 (flags) or 1 (data, fit).
 //
 // With -compare, bench also runs scikit-learn on the same protocol
-// (scripts/bench/sklearn_bench.py under /usr/bin/python3) and prints its
+// (scripts/bench/sklearn_bench.py under .venv-bench/bin/python, the bench
+// environment of scripts/setup.sh --bench, else /usr/bin/python3) and prints its
 // JSON line, then a line with the fit-time ratio; see scripts/bench/README.md.
 // -solver and -sklearn-solver take comma-separated lists (for example
 // -solver newton-cg,lbfgs -sklearn-solver lbfgs,newton-cg): the data are
@@ -44,8 +46,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlphys/softmax-mnist/pkg/experiment"
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
-	"github.com/mlphys/softmax-mnist/pkg/protocol"
 	"github.com/mlphys/softmax-mnist/pkg/softmax"
 )
 
@@ -114,7 +116,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var solver, skSolver, penalty, splitSeed string
-	fs.StringVar(&o.data, "data", "", "directory of the four MNIST IDX files (default: the loader's sources)")
+	fs.StringVar(&o.data, "data", "", "`directory` of the four MNIST IDX files (default: the loader's sources)")
 	fs.StringVar(&solver, "solver", "sag", "solver: sag, saga, lbfgs, sgd or newton-cg (a comma-separated list runs each)")
 	fs.StringVar(&skSolver, "sklearn-solver", "", "scikit-learn solvers for -compare, comma-separated (default: the -solver list)")
 	fs.StringVar(&penalty, "penalty", "l2", "penalty: l2, l1, elasticnet or none")
@@ -130,14 +132,20 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.objective, "objective", false, "also report the objective C*sum CE + penalty of the fitted model")
 	fs.BoolVar(&o.precond, "precondition", false, "lbfgs with softmax.Settings.Precondition (the class-block preconditioner)")
 	fs.BoolVar(&o.compare, "compare", false, "also run scikit-learn on the same protocol and print the fit-time ratio")
-	fs.StringVar(&o.python, "python", "/usr/bin/python3", "Python with scikit-learn, for -compare")
-	fs.StringVar(&o.sklearnPy, "sklearn-script", "", "path of sklearn_bench.py (default: next to this source)")
+	fs.StringVar(&o.python, "python", "", "`path` of a Python with scikit-learn, for -compare (default: .venv-bench/bin/python of scripts/setup.sh --bench if it exists, else /usr/bin/python3)")
+	fs.StringVar(&o.sklearnPy, "sklearn-script", "", "`path` of sklearn_bench.py (default: next to this source)")
 	fs.BoolVar(&o.progress, "progress", false, "print per-epoch progress to stderr")
 	fs.IntVar(&o.batchSize, "batch-size", 0, "sgd mini-batch size (0: softmax.DefaultSGDBatchSize)")
 	fs.Float64Var(&o.lr, "learning-rate", 0, "sgd learning rate (0: softmax.DefaultSGDLearningRate)")
 	fs.Float64Var(&o.momentum, "momentum", 0, "sgd momentum (0: softmax.DefaultSGDMomentum)")
-	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the fit to this file")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the fit to this `file`")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			// Only -h prints the flags; a bad flag is one line, from run.
+			fs.SetOutput(stderr)
+			fmt.Fprintln(stderr, "usage: go run ./scripts/bench [flags]")
+			fs.PrintDefaults()
+		}
 		return nil, err
 	}
 	if fs.NArg() > 0 {
@@ -210,8 +218,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	o, err := parse(args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "usage: bench [-data DIR] [-solver sag|saga|lbfgs|sgd|newton-cg[,...]] [-sklearn-solver list] [-penalty l2|l1|elasticnet|none] [-C c] [-l1-ratio r] [-tol t] [-max-iter n] [-train-size n] [-test-size n] [-split-seed s] [-seed s] [-threads n] [-objective] [-precondition] [-compare]")
-			return 0
+			return 0 // parse printed the usage
 		}
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return 2
@@ -302,17 +309,17 @@ func (o *options) settings() *softmax.Settings {
 	}
 }
 
-// prepare loads, shuffles, splits and scales the data (pkg/protocol).
-func prepare(o *options) (*protocol.Split, error) {
-	ps := &protocol.Settings{TrainSize: o.trainSize, TestSize: o.testSize, SplitSeed: o.splitSeed}
+// prepare loads, shuffles, splits and scales the data (pkg/experiment).
+func prepare(o *options) (*experiment.Split, error) {
+	ps := &experiment.Settings{TrainSize: o.trainSize, TestSize: o.testSize, SplitSeed: o.splitSeed}
 	if o.data != "" {
 		ps.MNIST = &mnist.Options{Source: mnist.Dir, Dir: o.data}
 	}
-	return protocol.Prepare(ps)
+	return experiment.Prepare(ps)
 }
 
 // bench fits o.solver on the prepared data; loadS is the time prepare took.
-func bench(o *options, sp *protocol.Split, loadS float64) (*Result, error) {
+func bench(o *options, sp *experiment.Split, loadS float64) (*Result, error) {
 	runtime.GC()
 	loaded := time.Now()
 	s := o.settings()
@@ -382,15 +389,34 @@ func classIndex(y, classes []int) []int {
 	return out
 }
 
+// benchPython returns the Python that -compare runs without -python: the bench
+// environment of the repository at root (root/.venv-bench/bin/python, made by
+// scripts/setup.sh --bench from scripts/python/bench.lock) if it exists, else
+// Debian's /usr/bin/python3 (python3-sklearn, scikit-learn 1.2.1).
+func benchPython(root string) string {
+	p := filepath.Join(root, ".venv-bench", "bin", "python")
+	if st, err := os.Stat(p); err == nil && !st.IsDir() {
+		return p
+	}
+	return "/usr/bin/python3"
+}
+
 // sklearn runs scripts/bench/sklearn_bench.py with the same protocol.
 func sklearn(o *options) (*Result, error) {
+	_, file, _, ok := runtime.Caller(0)
 	script := o.sklearnPy
 	if script == "" {
-		_, file, _, ok := runtime.Caller(0)
 		if !ok {
 			return nil, errors.New("cannot locate sklearn_bench.py; pass -sklearn-script")
 		}
 		script = filepath.Join(filepath.Dir(file), "sklearn_bench.py")
+	}
+	python := o.python
+	if python == "" {
+		python = "/usr/bin/python3"
+		if ok {
+			python = benchPython(filepath.Join(filepath.Dir(file), "..", ".."))
+		}
 	}
 	args := []string{script,
 		"-solver", o.solver.String(), "-penalty", o.penalty.String(),
@@ -413,7 +439,7 @@ func sklearn(o *options) (*Result, error) {
 		}
 		args = append(args, "-data", filepath.Dir(files.TrainImages))
 	}
-	cmd := exec.Command(o.python, args...)
+	cmd := exec.Command(python, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
@@ -421,7 +447,7 @@ func sklearn(o *options) (*Result, error) {
 		if i := bytes.LastIndexByte(msg, '\n'); i >= 0 {
 			msg = msg[i+1:]
 		}
-		return nil, fmt.Errorf("%s: %v: %s", o.python, err, msg)
+		return nil, fmt.Errorf("%s: %v: %s", python, err, msg)
 	}
 	var res Result
 	if err := json.Unmarshal(bytes.TrimSpace(out.Bytes()), &res); err != nil {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -140,4 +142,64 @@ func runLines(t *testing.T, want int, args ...string) []string {
 		t.Fatalf("%d lines, want %d: %q", len(lines), want, out.String())
 	}
 	return lines
+}
+
+// TestBenchPython checks that -compare's default Python is the bench environment's when
+// the repository has one, and Debian's /usr/bin/python3 otherwise.
+func TestBenchPython(t *testing.T) {
+	root := t.TempDir()
+	if got := benchPython(root); got != "/usr/bin/python3" {
+		t.Errorf("without .venv-bench: benchPython = %q, want /usr/bin/python3", got)
+	}
+	bin := filepath.Join(root, ".venv-bench", "bin")
+	if err := os.MkdirAll(filepath.Join(bin, "python"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got := benchPython(root); got != "/usr/bin/python3" {
+		t.Errorf("with a directory named python: benchPython = %q, want /usr/bin/python3", got)
+	}
+	if err := os.Remove(filepath.Join(bin, "python")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "python"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := benchPython(root), filepath.Join(bin, "python"); got != want {
+		t.Errorf("with .venv-bench: benchPython = %q, want %q", got, want)
+	}
+}
+
+// TestHelpListsEveryFlag checks that -h prints every flag of the flag table
+// in README.md, and no other: a hand-written usage line would miss some.
+func TestHelpListsEveryFlag(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"-h"}, &out, &errb); code != 0 || out.Len() != 0 {
+		t.Fatalf("-h: exit %d, stdout %q; want exit 0 and the usage on stderr", code, out.String())
+	}
+	var printed []string
+	for _, line := range strings.Split(errb.String(), "\n") {
+		if f, ok := strings.CutPrefix(line, "  -"); ok {
+			printed = append(printed, "-"+strings.Fields(f)[0])
+		}
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var documented []string
+	for _, line := range strings.Split(string(readme), "\n") {
+		// Table rows: | `-a`, `-b X` | default | meaning |
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`-") {
+			continue
+		}
+		for _, f := range strings.Split(cells[1], ",") {
+			documented = append(documented, strings.Fields(strings.Trim(strings.TrimSpace(f), "`"))[0])
+		}
+	}
+	slices.Sort(printed)
+	slices.Sort(documented)
+	if len(printed) < 20 || !slices.Equal(printed, documented) {
+		t.Errorf("-h lists %d flags %v,\nREADME.md's table %d %v", len(printed), printed, len(documented), documented)
+	}
 }

@@ -19,8 +19,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mlphys/softmax-mnist/pkg/experiment"
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
-	"github.com/mlphys/softmax-mnist/pkg/protocol"
 	"github.com/mlphys/softmax-mnist/pkg/softmax"
 )
 
@@ -78,14 +78,14 @@ func main() {
 	}
 	// The original: X = X[RandomState(0).permutation(70000)], then
 	// train_test_split(train_size=50000, test_size=10000), seeded here.
-	prepare := func(ps *protocol.Settings) *protocol.Split {
-		sp, err := protocol.PrepareSet(all, ps)
+	prepare := func(ps *experiment.Settings) *experiment.Split {
+		sp, err := experiment.PrepareSet(all, ps)
 		if err != nil {
 			log.Fatal(err)
 		}
 		return sp
 	}
-	fit := func(sp *protocol.Split, set *softmax.Settings) *softmax.Model {
+	fit := func(sp *experiment.Split, set *softmax.Settings) *softmax.Model {
 		m, err := softmax.Fit(sp.TrainData(), sp.Train.Ints(), set)
 		if err != nil {
 			log.Fatal(err)
@@ -122,7 +122,7 @@ func main() {
 	// Training curve: SAG on the first 10000 training rows, 12 epochs; the
 	// fit with MaxIter e is the first e epochs of the longer run (same seed),
 	// so refitting gives the test accuracy after each epoch.
-	small := prepare(&protocol.Settings{TrainSize: 10000})
+	small := prepare(&experiment.Settings{TrainSize: 10000})
 	out.Training.Note = "sag, L2, C=1e5, first 10000 training rows, tol 0 (runs to MaxIter); test accuracy on the 10000 test rows"
 	const epochs = 12
 	fit(small, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 1e-300, MaxIter: epochs,
@@ -155,7 +155,7 @@ func main() {
 
 	// L1 path: scikit-learn's example setting (5000 training samples, saga,
 	// tol 0.1) over a range of C around its C = 50/5000.
-	five := prepare(&protocol.Settings{TrainSize: 5000})
+	five := prepare(&experiment.Settings{TrainSize: 5000})
 	for _, c := range []float64{1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 0.3, 1} {
 		mc := fit(five, &softmax.Settings{C: c, Penalty: softmax.L1, Solver: softmax.SAGA, Tol: 0.1})
 		acc := mc.Score(five.TestData(), yt)

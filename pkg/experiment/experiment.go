@@ -1,4 +1,4 @@
-package protocol
+package experiment
 
 import (
 	"fmt"
@@ -15,7 +15,7 @@ const (
 )
 
 // Settings configures Prepare. The zero value is the original notebook's
-// protocol with the port's documented split seed.
+// data preparation with the port's documented split seed.
 type Settings struct {
 	// TrainSize and TestSize are the numbers of training and test images.
 	// Zero means DefaultTrainSize and DefaultTestSize. Their sum must not
@@ -85,12 +85,12 @@ func PrepareSet(all *mnist.Set, s *Settings) (*Split, error) {
 	}
 	n := all.Len()
 	if trainSize < 0 || testSize < 0 {
-		return nil, fmt.Errorf("protocol: TrainSize=%d and TestSize=%d must not be negative", s.TrainSize, s.TestSize)
+		return nil, fmt.Errorf("experiment: TrainSize=%d and TestSize=%d must not be negative", s.TrainSize, s.TestSize)
 	}
 	perm := preprocess.NewRandomState(s.ShuffleSeed).Permutation(n)
 	train, test, err := preprocess.TrainTestSplit(n, trainSize, testSize, s.SplitSeed)
 	if err != nil {
-		return nil, fmt.Errorf("protocol: %d images: %w", n, err)
+		return nil, fmt.Errorf("experiment: %d images: %w", n, err)
 	}
 	// The split picks positions in the shuffled order; map them back to
 	// rows of all.
@@ -132,7 +132,7 @@ func (sp *Split) TestData() softmax.Data { return sp.Data(sp.Test) }
 // error if size is not in [1, sp.Train.Len()].
 func (sp *Split) Subsample(size int, seed uint32) (*Split, error) {
 	if size < 1 || size > sp.Train.Len() {
-		return nil, fmt.Errorf("protocol: subsample size %d not in [1, %d]", size, sp.Train.Len())
+		return nil, fmt.Errorf("experiment: subsample size %d not in [1, %d]", size, sp.Train.Len())
 	}
 	pick := preprocess.NewRandomState(seed).Permutation(sp.Train.Len())[:size]
 	rows := make([]int, size)

@@ -1,17 +1,17 @@
-package protocol_test
+package experiment_test
 
 import (
 	"fmt"
 	"log"
 
+	"github.com/mlphys/softmax-mnist/pkg/experiment"
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
-	"github.com/mlphys/softmax-mnist/pkg/protocol"
 )
 
 // The original notebook's data: 50000 training and 10000 test images,
 // shuffled and split as scikit-learn does with seeds 0 and 0.
 func ExamplePrepare() {
-	sp, err := protocol.Prepare(&protocol.Settings{MNIST: &mnist.Options{Source: mnist.Module}})
+	sp, err := experiment.Prepare(&experiment.Settings{MNIST: &mnist.Options{Source: mnist.Module}})
 	if err != nil {
 		log.Fatal(err)
 	}

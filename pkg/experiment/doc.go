@@ -1,4 +1,4 @@
-// Package protocol prepares MNIST exactly as Notebook 7 does before it fits
+// Package experiment prepares MNIST exactly as Notebook 7 does before it fits
 // a model: load the 70000 images, shuffle them with numpy's
 // RandomState(0).permutation, split them with scikit-learn's ShuffleSplit
 // convention and fit a StandardScaler on the training half.
@@ -15,4 +15,4 @@
 //
 // The notebooks, scripts/bench and the figure generators share this one
 // implementation; the port notebook spells the same steps out cell by cell.
-package protocol
+package experiment

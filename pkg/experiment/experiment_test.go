@@ -1,4 +1,4 @@
-package protocol
+package experiment
 
 import (
 	"errors"
@@ -100,8 +100,8 @@ func TestPrepareSetErrors(t *testing.T) {
 		{}, // the defaults need 60000 images
 	} {
 		_, err := PrepareSet(all, s)
-		if err == nil || !strings.HasPrefix(err.Error(), "protocol: ") {
-			t.Errorf("PrepareSet(%+v) error = %v, want a protocol error", *s, err)
+		if err == nil || !strings.HasPrefix(err.Error(), "experiment: ") {
+			t.Errorf("PrepareSet(%+v) error = %v, want an experiment error", *s, err)
 		}
 	}
 }

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# lock.sh regenerates the Python lock files from their inputs in scripts/python/:
+#
+#   notebooks.in -> notebooks.lock   Jupyter (.venv/, installed by scripts/setup.sh)
+#   bench.in     -> bench.lock       scikit-learn and friends (.venv-bench/, setup.sh --bench)
+#
+# Usage: bash scripts/lock.sh
+#
+# It installs uv (UV_VERSION, from PyPI) into a throwaway virtual environment and runs
+# `uv pip compile --universal --python-version 3.11 --generate-hashes` on each input: every
+# package at one exact version with the sha256 of every file PyPI has for it, resolved for
+# Python 3.11 and every later Python on every platform (markers where they differ), so the
+# same lock installs on this machine's Python 3.11 and on the Binder image's newer Python.
+# Nothing else uses uv: scripts/setup.sh installs a lock with pip --require-hashes.
+# Each lock is written atomically; commit the .in and .lock files together.
+set -euo pipefail
+
+uv_version=${UV_VERSION:-0.13.8}
+python_floor=3.11 # the oldest Python the locks must install on (this machine's)
+
+dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/python" && pwd)
+py=${PYTHON:-python3}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/softmax-lock.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+echo "lock: uv $uv_version into a throwaway venv ($tmp)"
+"$py" -m venv "$tmp/venv"
+"$tmp/venv/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$uv_version"
+uv=$tmp/venv/bin/uv
+
+for name in notebooks bench; do
+	in=$dir/$name.in
+	out=$dir/$name.lock
+	echo "lock: $in -> $out"
+	# Relative paths in the command line uv records in the lock's header.
+	(cd "$dir/../.." && "$uv" pip compile --quiet --no-config \
+		--universal --python-version "$python_floor" --generate-hashes \
+		--custom-compile-command "bash scripts/lock.sh" \
+		-o "$tmp/$name.lock" "scripts/python/$name.in")
+	{
+		echo "# $name.lock: exact versions and sha256 hashes of scripts/python/$name.in,"
+		echo "# compiled by uv $uv_version for Python >= $python_floor on any platform (--universal)."
+		echo "# Installed by scripts/setup.sh with: pip install --require-hashes --no-deps -r $name.lock"
+		cat "$tmp/$name.lock"
+	} >"$out.tmp.$$"
+	mv -f "$out.tmp.$$" "$out"
+	echo "lock: $(grep -c '^[A-Za-z0-9]' "$out") packages in $out"
+done
