@@ -1,8 +1,6 @@
 package softmax
 
 import (
-	"math"
-	"math/rand/v2"
 	"runtime"
 	"testing"
 )
@@ -36,93 +34,6 @@ func BenchmarkEval(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		e.eval(w, bias, gw, gb, nil)
-	}
-}
-
-// TestExp10 checks that the assembly exp10 agrees bit for bit with
-// math.Exp over its documented range, and softmax10 with the scalar path.
-func TestExp10(t *testing.T) {
-	if !useAsm {
-		t.Skip("no assembly kernels")
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	check := func(z [10]float64, m float64) {
-		t.Helper()
-		got := z
-		exp10(&got[0], m)
-		for k, x := range z {
-			if want := math.Exp(x - m); math.Float64bits(got[k]) != math.Float64bits(want) {
-				t.Fatalf("exp10(%v - %v) = %v, want math.Exp = %v", x, m, got[k], want)
-			}
-		}
-	}
-	special := []float64{0, -0.5, -1, -math.Ln2, -1e-300, -5e-324, -700, -708, -707.9999, -20.5, -1e-17, -0.0625}
-	for _, x := range special {
-		var z [10]float64
-		for k := range z {
-			z[k] = x
-		}
-		check(z, 0)
-	}
-	for it := 0; it < 200000; it++ {
-		var z [10]float64
-		scale := math.Pow(10, float64(rng.IntN(6)-2))
-		for k := range z {
-			z[k] = -rng.Float64() * scale
-		}
-		m := rng.NormFloat64() * 30
-		for k := range z {
-			z[k] += m
-		}
-		m = z[0]
-		for _, x := range z {
-			m = max(m, x)
-		}
-		if it%2 == 1 {
-			m += rng.Float64() // arguments all negative
-		}
-		ok := true
-		for _, x := range z {
-			ok = ok && x-m >= -700
-		}
-		if ok {
-			check(z, m)
-		}
-	}
-	// softmax10 against the scalar path, including out-of-range rows.
-	nok := 0
-	for it := 0; it < 20000; it++ {
-		var z [10]float64
-		for k := range z {
-			z[k] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(4)))
-		}
-		a, b, c := z, z, z
-		if _, _, ok := softmax10x(&c[0]); ok {
-			nok++
-		} else if c != z {
-			t.Fatalf("softmax10x(%v) changed z to %v and failed", z, c)
-		}
-		useAsm = false
-		mb, sb := softmax10(&b)
-		useAsm = true
-		ma, sa := softmax10(&a)
-		if a != b || math.Float64bits(ma) != math.Float64bits(mb) || math.Float64bits(sa) != math.Float64bits(sb) {
-			t.Fatalf("softmax10(%v): asm %v %v %v, Go %v %v %v", z, a, ma, sa, b, mb, sb)
-		}
-	}
-	if nok < 1000 || nok > 19000 {
-		t.Errorf("softmax10x took %d of 20000 rows, want both paths exercised", nok)
-	}
-	// NaNs and infinities take the Go path.
-	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
-		z := [10]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
-		for k := range z {
-			c := z
-			c[k] = bad
-			if _, _, ok := softmax10x(&c[0]); ok {
-				t.Errorf("softmax10x took a row with z[%d] = %v", k, bad)
-			}
-		}
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"testing"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/asm"
 )
 
 // TestCSCGradient checks that the column-block gradient of full passes
@@ -32,13 +34,13 @@ func TestCSCGradient(t *testing.T) {
 	}
 	cases = append(cases, tc{"k10/n=5<nChunks", 5, 12, 10, false, true})
 	for _, c := range cases {
-		for _, asm := range []bool{true, false} {
-			if asm && !useAsm {
+		for _, withAsm := range []bool{true, false} {
+			if withAsm && !asm.Enabled {
 				continue
 			}
-			t.Run(fmt.Sprintf("%s/asm=%v", c.name, asm), func(t *testing.T) {
-				defer func(old bool) { useAsm = old }(useAsm)
-				useAsm = asm
+			t.Run(fmt.Sprintf("%s/asm=%v", c.name, withAsm), func(t *testing.T) {
+				defer func(old bool) { asm.Enabled = old }(asm.Enabled)
+				asm.Enabled = withAsm
 				pix, y := synthPixels(c.n, c.d, c.k, 11, 0, c.d-2)
 				sc := scaler(pix, c.d)
 				var data Data = Pixels(pix, c.d, sc.Mean, sc.Scale)
@@ -81,7 +83,7 @@ func TestCSCGradient(t *testing.T) {
 				}
 				for i := range gw1 {
 					diff := math.Abs(gw1[i] - gw2[i])
-					if (asm && diff != 0) || diff > 1e-12*scale {
+					if (withAsm && diff != 0) || diff > 1e-12*scale {
 						t.Fatalf("gw[%d] = %v, row path %v", i, gw1[i], gw2[i])
 					}
 				}

@@ -3,6 +3,8 @@ package softmax
 import (
 	"math"
 	"sync"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/asm"
 )
 
 // Weights inside the package are stored feature-major: w[j*K+k] is the
@@ -299,7 +301,7 @@ func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int,
 			}
 			cols, xs := rowEntries(ds, vals, i)
 			z = *c
-			gemvRow(&z, v, cols, xs)
+			asm.Gemv10(&z, v, 10, cols, xs)
 			yi := e.y[i]
 			zy := z[yi]
 			m, sm := softmax10(&z)
@@ -323,7 +325,7 @@ func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int,
 				*(*[10]float64)(res[(r-blk.lo)*10 : (r-blk.lo)*10+10]) = z
 				continue
 			}
-			gerRow(g, cols, xs, &z)
+			asm.Ger10(g, cols, xs, &z)
 		}
 		if cs != nil {
 			colAcc(g, res[:(blk.hi-blk.lo)*10], blk.ptr, e.csc.rows, cv)
@@ -334,164 +336,43 @@ func kernel10[T uint8 | float64](vals []T, e *evaluator, rows []int, lo, hi int,
 
 // colAcc adds to g[j*10 : +10], for every feature j, the sum over the
 // entries t in ptr[j]:ptr[j+1] of xs[t]*res[rows[t]*10 : +10], entry by
-// entry in order, as gerRow does row by row. Every rows[t] must be below
-// len(res)/10 and len(ptr) must be len(g)/10 + 1.
+// entry in order, as asm.Ger10 does row by row; the features are taken in
+// pairs (asm.Col2x10), the last one of an odd d with a spare row. Every
+// rows[t] must be below len(res)/10 and len(ptr) must be len(g)/10 + 1.
 func colAcc[T uint8 | float64](g, res []float64, ptr []int32, rows []int32, xs []T) {
 	d := len(ptr) - 1
 	if len(g) != d*10 {
 		panic("softmax: colAcc: bad gradient length")
 	}
-	if useAsm && len(res) > 0 {
-		var spare [10]float64 // the pair of an odd last feature
-		for j := 0; j < d; j += 2 {
-			a, b, c := ptr[j], ptr[j+1], ptr[j+1]
-			ga, gb := &g[j*10], &spare[0]
-			if j+1 < d {
-				c, gb = ptr[j+2], &g[j*10+10]
-			}
-			if a == c {
-				continue
-			}
-			ra, rb := entry(rows, a, &dummyRow), entry(rows, b, &dummyRow)
-			switch x := any(xs).(type) {
-			case []uint8:
-				col2x10u8(ga, gb, &res[0], ra, entry(x, a, &dummyU8), int(b-a), rb, entry(x, b, &dummyU8), int(c-b))
-			case []float64:
-				col2x10f64(ga, gb, &res[0], ra, entry(x, a, &dummyF64), int(b-a), rb, entry(x, b, &dummyF64), int(c-b))
-			}
+	var spare [10]float64 // the pair of an odd last feature
+	for j := 0; j < d; j += 2 {
+		a, b, c := ptr[j], ptr[j+1], ptr[j+1]
+		ga, gb := (*[10]float64)(g[j*10:j*10+10]), &spare
+		if j+1 < d {
+			c, gb = ptr[j+2], (*[10]float64)(g[j*10+10:j*10+20])
 		}
-		return
-	}
-	for j := 0; j < d; j++ {
-		gj := (*[10]float64)(g[j*10 : j*10+10])
-		for t := ptr[j]; t < ptr[j+1]; t++ {
-			x := float64(xs[t])
-			r := int(rows[t])
-			dr := (*[10]float64)(res[r*10 : r*10+10])
-			gj[0] += x * dr[0]
-			gj[1] += x * dr[1]
-			gj[2] += x * dr[2]
-			gj[3] += x * dr[3]
-			gj[4] += x * dr[4]
-			gj[5] += x * dr[5]
-			gj[6] += x * dr[6]
-			gj[7] += x * dr[7]
-			gj[8] += x * dr[8]
-			gj[9] += x * dr[9]
+		if a == c {
+			continue
 		}
-	}
-}
-
-// entry returns &s[t], or dummy if t is past the end of s (the start of
-// an empty range), so that the assembly kernels always get a valid pointer.
-func entry[T any](s []T, t int32, dummy *T) *T {
-	if t < int32(len(s)) {
-		return &s[t]
-	}
-	return dummy
-}
-
-var (
-	dummyRow int32
-	dummyU8  uint8
-	dummyF64 float64
-)
-
-// gemvRow adds to z the sum over t of xs[t]*v[cols[t]*10 : +10]. The
-// assembly version does not check bounds: every cols[t] must be below
-// len(v)/10, which holds for a design's columns and a d*10 v.
-func gemvRow[T uint8 | float64](z *[10]float64, v []float64, cols []int32, xs []T) {
-	if len(cols) == 0 {
-		return
-	}
-	xs = xs[:len(cols)]
-	if useAsm {
-		switch x := any(xs).(type) {
-		case []uint8:
-			gemv10u8(&z[0], &v[0], 80, &cols[0], &x[0], len(cols))
-			return
-		case []float64:
-			gemv10f64(&z[0], &v[0], 80, &cols[0], &x[0], len(cols))
-			return
-		}
-	}
-	z0, z1, z2, z3, z4, z5, z6, z7, z8, z9 := z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9]
-	for t, j := range cols {
-		x := float64(xs[t])
-		vj := (*[10]float64)(v[int(j)*10 : int(j)*10+10])
-		z0 += x * vj[0]
-		z1 += x * vj[1]
-		z2 += x * vj[2]
-		z3 += x * vj[3]
-		z4 += x * vj[4]
-		z5 += x * vj[5]
-		z6 += x * vj[6]
-		z7 += x * vj[7]
-		z8 += x * vj[8]
-		z9 += x * vj[9]
-	}
-	*z = [10]float64{z0, z1, z2, z3, z4, z5, z6, z7, z8, z9}
-}
-
-// gerRow adds xs[t]*d to g[cols[t]*10 : +10] for every t. As for gemvRow,
-// every cols[t] must be below len(g)/10.
-func gerRow[T uint8 | float64](g []float64, cols []int32, xs []T, d *[10]float64) {
-	if len(cols) == 0 {
-		return
-	}
-	xs = xs[:len(cols)]
-	if useAsm {
-		switch x := any(xs).(type) {
-		case []uint8:
-			ger10u8(&g[0], 80, &cols[0], &x[0], len(cols), &d[0])
-			return
-		case []float64:
-			ger10f64(&g[0], 80, &cols[0], &x[0], len(cols), &d[0])
-			return
-		}
-	}
-	d0, d1, d2, d3, d4, d5, d6, d7, d8, d9 := d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9]
-	for t, j := range cols {
-		x := float64(xs[t])
-		gj := (*[10]float64)(g[int(j)*10 : int(j)*10+10])
-		gj[0] += x * d0
-		gj[1] += x * d1
-		gj[2] += x * d2
-		gj[3] += x * d3
-		gj[4] += x * d4
-		gj[5] += x * d5
-		gj[6] += x * d6
-		gj[7] += x * d7
-		gj[8] += x * d8
-		gj[9] += x * d9
+		asm.Col2x10(ga, gb, res, rows[a:b], xs[a:b], rows[b:c], xs[b:c])
 	}
 }
 
 // softmax10 is softmaxInPlace for 10 classes, except that it returns the
 // maximum m of z and sum = sum_k exp(z_k - m), leaving the logarithm of
-// log-sum-exp = m + log(sum) to the caller. With the assembly kernels,
-// when every z[k]-max lies in [-700, 0], softmax10x does it all in vector
-// registers (the exponentials 4 at a time, bit for bit as math.Exp), with
-// the same operations in the same order as the Go code below.
+// log-sum-exp = m + log(sum) to the caller. Rows whose logits span more
+// than asm.Softmax10 takes (700), or hold NaNs or infinities, take the
+// scalar path here, with the same operations in the same order.
 func softmax10(z *[10]float64) (m, sum float64) {
-	if useAsm {
-		if sum, m, ok := softmax10x(&z[0]); ok {
-			return m, sum
-		}
+	if sum, m, ok := asm.Softmax10(z); ok {
+		return m, sum
 	}
-	m, lo := z[0], z[0]
+	m = z[0]
 	for _, x := range z[1:] {
 		m = max(m, x)
-		lo = min(lo, x)
 	}
-	var e0, e1, e2, e3, e4, e5, e6, e7, e8, e9 float64
-	if useAsm && m-lo <= 700 { // false for NaNs and infinities
-		exp10(&z[0], m)
-		e0, e1, e2, e3, e4, e5, e6, e7, e8, e9 = z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9]
-	} else {
-		e0, e1, e2, e3, e4 = math.Exp(z[0]-m), math.Exp(z[1]-m), math.Exp(z[2]-m), math.Exp(z[3]-m), math.Exp(z[4]-m)
-		e5, e6, e7, e8, e9 = math.Exp(z[5]-m), math.Exp(z[6]-m), math.Exp(z[7]-m), math.Exp(z[8]-m), math.Exp(z[9]-m)
-	}
+	e0, e1, e2, e3, e4 := math.Exp(z[0]-m), math.Exp(z[1]-m), math.Exp(z[2]-m), math.Exp(z[3]-m), math.Exp(z[4]-m)
+	e5, e6, e7, e8, e9 := math.Exp(z[5]-m), math.Exp(z[6]-m), math.Exp(z[7]-m), math.Exp(z[8]-m), math.Exp(z[9]-m)
 	sum = ((e0 + e1) + (e2 + e3)) + ((e4 + e5) + (e6 + e7)) + (e8 + e9)
 	inv := 1 / sum
 	*z = [10]float64{e0 * inv, e1 * inv, e2 * inv, e3 * inv, e4 * inv, e5 * inv, e6 * inv, e7 * inv, e8 * inv, e9 * inv}

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/floats"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/asm"
 )
 
 const (
@@ -268,7 +270,7 @@ func hvKernel10[T uint8 | float64](vals []T, e *evaluator, lo, hi int, g, s []fl
 	for i := lo; i < hi; i++ {
 		cols, xs := rowEntries(ds, vals, i)
 		z = *c
-		gemvRow(&z, v, cols, xs)
+		asm.Gemv10(&z, v, 10, cols, xs)
 		pr := (*[10]float64)(e.probs[i*10 : i*10+10])
 		pu := ((pr[0]*z[0] + pr[1]*z[1]) + (pr[2]*z[2] + pr[3]*z[3])) +
 			((pr[4]*z[4] + pr[5]*z[5]) + (pr[6]*z[6] + pr[7]*z[7])) + (pr[8]*z[8] + pr[9]*z[9])
@@ -276,6 +278,6 @@ func hvKernel10[T uint8 | float64](vals []T, e *evaluator, lo, hi int, g, s []fl
 			z[kk] = pr[kk] * (z[kk] - pu)
 			sum[kk] += z[kk]
 		}
-		gerRow(g, cols, xs, &z)
+		asm.Ger10(g, cols, xs, &z)
 	}
 }

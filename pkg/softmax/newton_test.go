@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/asm"
 )
 
 // TestHessVecFiniteDifferences checks the Hessian-vector product of
@@ -35,24 +37,24 @@ func TestHessVecFiniteDifferences(t *testing.T) {
 			dirB[i] = rng.NormFloat64()
 		}
 		asms := []bool{false}
-		if useAsm {
+		if asm.Enabled {
 			asms = append(asms, true)
 		}
 		for name, x := range datas {
 			for _, intercept := range []bool{true, false} {
-				for _, asm := range asms {
+				for _, withAsm := range asms {
 					b, vb := b0, dirB
 					if !intercept {
 						b, vb = nil, nil
 					}
-					got, gotB := hessVecForTest(x, y, k, coef, b, dirW, vb, asm)
+					got, gotB := hessVecForTest(x, y, k, coef, b, dirW, vb, withAsm)
 					want, wantB := fdHessVec(x, y, k, coef, b, dirW, vb)
 					if diff := maxRelDiff(got, want); diff > 1e-6 {
-						t.Errorf("K=%d %s intercept=%v asm=%v: H v (weights) differs from finite differences by %g", k, name, intercept, asm, diff)
+						t.Errorf("K=%d %s intercept=%v asm=%v: H v (weights) differs from finite differences by %g", k, name, intercept, withAsm, diff)
 					}
 					if intercept {
 						if diff := maxRelDiff(gotB, wantB); diff > 1e-6 {
-							t.Errorf("K=%d %s asm=%v: H v (intercepts) differs from finite differences by %g", k, name, asm, diff)
+							t.Errorf("K=%d %s asm=%v: H v (intercepts) differs from finite differences by %g", k, name, withAsm, diff)
 						}
 					}
 				}
@@ -64,9 +66,9 @@ func TestHessVecFiniteDifferences(t *testing.T) {
 // hessVecForTest returns the weight (feature-major) and intercept parts of
 // the Hessian of sum_i CE_i at (coef, b) times (dirW, vb), computed by the
 // evaluator.
-func hessVecForTest(x Data, y []int, k int, coef *mat.Dense, b []float64, dirW *mat.Dense, vb []float64, asm bool) (hw, hb []float64) {
-	defer func(old bool) { useAsm = old }(useAsm)
-	useAsm = asm
+func hessVecForTest(x Data, y []int, k int, coef *mat.Dense, b []float64, dirW *mat.Dense, vb []float64, withAsm bool) (hw, hb []float64) {
+	defer func(old bool) { asm.Enabled = old }(asm.Enabled)
+	asm.Enabled = withAsm
 	ds, err := x.design(true)
 	if err != nil {
 		panic(err)

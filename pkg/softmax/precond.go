@@ -7,6 +7,8 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/lapack/lapack64"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/asm"
 )
 
 // classBlocks is the preconditioner of Settings.Precondition: an
@@ -63,7 +65,7 @@ type classBlocks struct {
 	rc, means [][]float64
 
 	// For applyShared: the factor's transpose (upper, row-major), 0, 1,
-	// ..., size-1 as block rows for gemvRow, and scratch.
+	// ..., size-1 as block rows for asm.Gemv10, and scratch.
 	lt    []float64
 	iota  []int32
 	bs    [][]float64 // size*K: the block rows of a vector, K classes each
@@ -264,7 +266,7 @@ func rawGrams(ds *design, w []float64, k, threads int) (r, s []float64) {
 				// The row up to its last entry in the band: byte offsets
 				// into a row of r and the values.
 				for t := 0; t < hi; t++ {
-					offs[t] = ds.col[a0+t] * int32(8*k)
+					offs[t] = ds.col[a0+t] * int32(k)
 					xs[t] = ds.value(a0 + t)
 				}
 				wi := w[i*k : i*k+k]
@@ -296,26 +298,20 @@ func rawGrams(ds *design, w []float64, k, threads int) (r, s []float64) {
 	return r, s
 }
 
-// gramRow adds xs[t]*va to row[offs[t]/8 : +K] for every t (offs in
-// bytes).
+// gramRow adds xs[t]*va to row[offs[t] : +K] for every t, K = len(va).
 func gramRow(row []float64, offs []int32, xs []float64, va []float64) {
-	k := len(va)
-	if useAsm && len(offs) > 0 {
-		switch k {
-		case 10:
-			gram10(&row[0], &offs[0], &xs[0], len(offs), &va[0])
-			return
-		case 1:
-			gram1(&row[0], &offs[0], &xs[0], len(offs), va[0])
-			return
-		}
-	}
-	for t, o := range offs {
-		x := xs[t]
-		j := int(o) / 8
-		rj := row[j : j+k]
-		for c, v := range va {
-			rj[c] += x * v
+	switch k := len(va); k {
+	case 10:
+		asm.Gram10(row, offs, xs, (*[10]float64)(va))
+	case 1:
+		asm.Gram1(row, offs, xs, va[0])
+	default:
+		for t, o := range offs {
+			x := xs[t]
+			rj := row[o : int(o)+k]
+			for c, v := range va {
+				rj[c] += x * v
+			}
 		}
 	}
 }
@@ -323,18 +319,15 @@ func gramRow(row []float64, offs []int32, xs []float64, va []float64) {
 // gramRow2 is gramRow for two rows and their vectors over the same
 // entries.
 func gramRow2(ra, rb []float64, offs []int32, xs []float64, va, vb []float64) {
-	if useAsm && len(offs) > 0 {
-		switch len(va) {
-		case 10:
-			gram10x2(&ra[0], &rb[0], &offs[0], &xs[0], len(offs), &va[0], &vb[0])
-			return
-		case 1:
-			gram1x2(&ra[0], &rb[0], &offs[0], &xs[0], len(offs), va[0], vb[0])
-			return
-		}
+	switch len(va) {
+	case 10:
+		asm.Gram10x2(ra, rb, offs, xs, (*[10]float64)(va), (*[10]float64)(vb))
+	case 1:
+		asm.Gram1x2(ra, rb, offs, xs, va[0], vb[0])
+	default:
+		gramRow(ra, offs, xs, va)
+		gramRow(rb, offs, xs, vb)
 	}
-	gramRow(ra, offs, xs, va)
-	gramRow(rb, offs, xs, vb)
 }
 
 // cholesky overwrites the lower triangle of a (n x n, row-major) with its
@@ -406,7 +399,7 @@ func (pc *classBlocks) apply(dst, v [][]float64, threads int) {
 func (pc *classBlocks) shared() bool { return pc.nf == 1 && pc.k == 10 }
 
 // applyShared is apply for one factor shared by K = 10 classes: the 10
-// classes of a block row are solved together (gemvRow), so that each row
+// classes of a block row are solved together (asm.Gemv10), so that each row
 // of the factor and of its transpose is read once per vector, not once
 // per class; the vectors are solved in parallel.
 func (pc *classBlocks) applyShared(dst, v [][]float64, threads int) {
@@ -431,7 +424,7 @@ func (pc *classBlocks) applyShared(dst, v [][]float64, threads int) {
 		// backward with the rows of L^T.
 		for i := 0; i < size; i++ {
 			var z [k]float64
-			gemvRow(&z, b, pc.iota[:i], l[i*size:i*size+i])
+			asm.Gemv10(&z, b, k, pc.iota[:i], l[i*size:i*size+i])
 			lii := l[i*size+i]
 			for c, zc := range z {
 				b[i*k+c] = (b[i*k+c] - zc) / lii
@@ -439,7 +432,7 @@ func (pc *classBlocks) applyShared(dst, v [][]float64, threads int) {
 		}
 		for i := size - 1; i >= 0; i-- {
 			var z [k]float64
-			gemvRow(&z, b, pc.iota[i+1:], lt[i*size+i+1:(i+1)*size])
+			asm.Gemv10(&z, b, k, pc.iota[i+1:], lt[i*size+i+1:(i+1)*size])
 			lii := l[i*size+i]
 			for c, zc := range z {
 				b[i*k+c] = (b[i*k+c] - zc) / lii
@@ -459,16 +452,16 @@ func (pc *classBlocks) applyShared(dst, v [][]float64, threads int) {
 }
 
 // cholSolve solves L L^T x = b in place for each b in bs, L lower and
-// row-major n x n with n = len(b). Two vectors are solved together (the
-// assembly kernels read each row of L once for both).
+// row-major n x n with n = len(b). Two vectors are solved together
+// (asm.Dot2 and asm.Axpy2 read each row of L once for both).
 func cholSolve(l []float64, bs [][]float64) {
 	n := len(bs[0])
-	if len(bs) == 2 && useAsm && n > 0 {
+	if len(bs) == 2 {
 		x, y := bs[0], bs[1]
 		for i := 0; i < n; i++ {
 			sx, sy := 0.0, 0.0
 			if i > 0 {
-				sx, sy = dot2(&l[i*n], &x[0], &y[0], i)
+				sx, sy = asm.Dot2(l[i*n:i*n+i], x, y)
 			}
 			lii := l[i*n+i]
 			x[i] = (x[i] - sx) / lii
@@ -479,7 +472,7 @@ func cholSolve(l []float64, bs [][]float64) {
 			x[i] /= lii
 			y[i] /= lii
 			if i > 0 {
-				axpy2(&l[i*n], &x[0], &y[0], i, -x[i], -y[i])
+				asm.Axpy2(l[i*n:i*n+i], x, y, -x[i], -y[i])
 			}
 		}
 		return

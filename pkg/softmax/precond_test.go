@@ -9,6 +9,8 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/asm"
 )
 
 // TestClassBlocksMatchesDenseOperator checks the preconditioner against an
@@ -76,16 +78,16 @@ func forBlockCases(t *testing.T, datas map[string]Data, f func(name string, x Da
 func checkPreconditioner(t *testing.T, at string, build func() (*classBlocks, error), m *mat.Dense, rng *rand.Rand) {
 	t.Helper()
 	asms := []bool{false}
-	if useAsm {
+	if asm.Enabled {
 		asms = append(asms, true)
 	}
-	defer func(old bool) { useAsm = old }(useAsm)
+	defer func(old bool) { asm.Enabled = old }(asm.Enabled)
 	dim, _ := m.Dims()
-	for _, asm := range asms {
-		useAsm = asm
+	for _, withAsm := range asms {
+		asm.Enabled = withAsm
 		pc, err := build()
 		if err != nil {
-			t.Fatalf("%s asm=%v: %v", at, asm, err)
+			t.Fatalf("%s asm=%v: %v", at, withAsm, err)
 		}
 		for _, nv := range []int{1, 2, 1, 2} {
 			vs, gots := make([][]float64, nv), make([][]float64, nv)
@@ -101,7 +103,7 @@ func checkPreconditioner(t *testing.T, at string, build func() (*classBlocks, er
 				want := make([]float64, dim)
 				mat.NewVecDense(dim, want).MulVec(m, mat.NewVecDense(dim, v))
 				if diff := maxRelDiff(gots[q], want); diff > 1e-9 {
-					t.Errorf("%s asm=%v: vector %d of %d: M v differs from the dense construction by %g", at, asm, q, nv, diff)
+					t.Errorf("%s asm=%v: vector %d of %d: M v differs from the dense construction by %g", at, withAsm, q, nv, diff)
 				}
 			}
 		}
@@ -232,7 +234,7 @@ func TestStartBlocksInvertHessian(t *testing.T) {
 			if intercept {
 				vb = mv[d*k:]
 			}
-			hw, hb := hessVecForTest(x, y, k, mat.NewDense(k, d, nil), b, dirW, vb, useAsm)
+			hw, hb := hessVecForTest(x, y, k, mat.NewDense(k, d, nil), b, dirW, vb, asm.Enabled)
 			floats.AddScaled(hw, l2, mv[:d*k])
 			if diff := maxRelDiff(append(hw, hb...), v); diff > 1e-8 {
 				t.Errorf("K=%d %s intercept=%v l2=%g: H M v differs from v by %g", k, name, intercept, l2, diff)

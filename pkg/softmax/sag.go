@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/asm"
 )
 
 // SAG and SAGA follow scikit-learn's sag_fast (Schmidt, Le Roux and Bach
@@ -245,16 +247,6 @@ func errDiverged(s Solver, epoch int) error {
 	return fmt.Errorf("%w (%v, epoch %d): scale the features or lower the step size", ErrDiverged, s, epoch)
 }
 
-func softThreshold(x, t float64) float64 {
-	switch {
-	case x > t:
-		return x - t
-	case x < -t:
-		return x + t
-	}
-	return 0
-}
-
 // sagStep runs one SAG or SAGA step on sample i.
 func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 	ds, k := s.ds, s.k
@@ -277,13 +269,13 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 	switch {
 	case k == 10 && !s.prox:
 		mv = predict10(s, vals, cols, xs, vbuf, (*[10]float64)(z))
-	case k == 10 && useAsm && len(cols) > 0:
+	case k == 10:
 		// With an L1 term every feature of a sample is unsafe: wh holds
 		// the current weights.
 		for t, j32 := range cols {
 			vbuf[t] = float64(xs[t]) * ds.inv[j32]
 		}
-		gemv10f64(&z[0], &s.wr[0], 160, &cols[0], &vbuf[0], len(cols))
+		asm.Gemv10((*[10]float64)(z), s.wr, 20, cols, vbuf)
 	default:
 		for t, j32 := range cols {
 			j := int(j32)
@@ -334,9 +326,9 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 	switch {
 	case k == 10 && !s.prox:
 		update10(s, cols, vbuf, (*[10]float64)(delta), (ccum - e))
-	case k == 10 && useAsm && len(cols) > 0:
+	case k == 10:
 		// Every feature of the sample is unsafe (see above).
-		sagUpdate10(&s.wr[0], &cols[0], &vbuf[0], len(cols), -e, &delta[0])
+		asm.SAGUpdate10(s.wr, cols, vbuf, -e, (*[10]float64)(delta))
 	default:
 		for t, j32 := range cols {
 			j := int(j32)
@@ -386,8 +378,8 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 	pstep := s.eta * s.beta / s.wscale
 	s.pcum += pstep
 	clear(s.munsafe)
-	if k == 10 && useAsm && len(s.unsafe) > 0 {
-		proxStep10(&s.wr[0], &ds.m[0], &s.unsafe[0], len(s.unsafe), c, pstep, &s.a[0], &s.munsafe[0])
+	if k == 10 {
+		asm.ProxStep10(s.wr, ds.m, s.unsafe, c, pstep, (*[10]float64)(s.a), (*[10]float64)(s.munsafe))
 		return
 	}
 	for _, j32 := range s.unsafe {
@@ -398,7 +390,7 @@ func sagStep[T uint8 | float64](s *sagSolver, vals []T, i int) {
 		w = w[:len(s.a)]
 		r = r[:len(s.a)]
 		for kk, a := range s.a {
-			x := softThreshold(w[kk]-(c*r[kk]-m*a), pstep)
+			x := asm.SoftThreshold(w[kk]-(c*r[kk]-m*a), pstep)
 			w[kk] = x
 			s.munsafe[kk] += m * x
 		}
@@ -419,7 +411,7 @@ func (s *sagSolver) sync() {
 		for kk := range wh {
 			x := wh[kk] - r[kk]*s.ccum + m*s.acum[kk]
 			if s.prox {
-				x = softThreshold(x, s.pcum)
+				x = asm.SoftThreshold(x, s.pcum)
 			}
 			wh[kk] = x
 		}
@@ -477,28 +469,7 @@ func predict10[T uint8 | float64](s *sagSolver, vals []T, cols []int32, xs []T, 
 		*z = [10]float64{}
 		return 0
 	}
-	if useAsm {
-		sagPredict10(&z[0], &s.wr[0], &cols[0], &vbuf[0], len(cols), c)
-		return mv
-	}
-	var z0, z1, z2, z3, z4, z5, z6, z7, z8, z9 float64
-	for t, j32 := range cols {
-		j := int(j32)
-		v := vbuf[t]
-		wr := (*[20]float64)(s.wr[j*20 : j*20+20])
-		w, r := (*[10]float64)(wr[:10]), (*[10]float64)(wr[10:])
-		z0 += v * (w[0] - c*r[0])
-		z1 += v * (w[1] - c*r[1])
-		z2 += v * (w[2] - c*r[2])
-		z3 += v * (w[3] - c*r[3])
-		z4 += v * (w[4] - c*r[4])
-		z5 += v * (w[5] - c*r[5])
-		z6 += v * (w[6] - c*r[6])
-		z7 += v * (w[7] - c*r[7])
-		z8 += v * (w[8] - c*r[8])
-		z9 += v * (w[9] - c*r[9])
-	}
-	*z = [10]float64{z0, z1, z2, z3, z4, z5, z6, z7, z8, z9}
+	asm.SAGPredict10(z, s.wr, cols, vbuf, c)
 	return mv
 }
 
@@ -508,37 +479,5 @@ func update10(s *sagSolver, cols []int32, vbuf []float64, delta *[10]float64, f 
 	if len(cols) == 0 {
 		return
 	}
-	if useAsm {
-		sagUpdate10(&s.wr[0], &cols[0], &vbuf[0], len(cols), f, &delta[0])
-		return
-	}
-	d0, d1, d2, d3, d4, d5, d6, d7, d8, d9 := delta[0], delta[1], delta[2], delta[3], delta[4], delta[5], delta[6], delta[7], delta[8], delta[9]
-	vbuf = vbuf[:len(cols)]
-	for t, j32 := range cols {
-		j := int(j32)
-		v := vbuf[t]
-		fv := f * v
-		wr := (*[20]float64)(s.wr[j*20 : j*20+20])
-		w, r := (*[10]float64)(wr[:10]), (*[10]float64)(wr[10:])
-		w[0] += fv * d0
-		w[1] += fv * d1
-		w[2] += fv * d2
-		w[3] += fv * d3
-		w[4] += fv * d4
-		w[5] += fv * d5
-		w[6] += fv * d6
-		w[7] += fv * d7
-		w[8] += fv * d8
-		w[9] += fv * d9
-		r[0] += v * d0
-		r[1] += v * d1
-		r[2] += v * d2
-		r[3] += v * d3
-		r[4] += v * d4
-		r[5] += v * d5
-		r[6] += v * d6
-		r[7] += v * d7
-		r[8] += v * d8
-		r[9] += v * d9
-	}
+	asm.SAGUpdate10(s.wr, cols, vbuf, f, delta)
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/asm"
 )
 
 // refSAG is a direct, dense implementation of scikit-learn's SAG/SAGA
@@ -87,7 +89,7 @@ func refSAG(x *mat.Dense, y []int, k int, saga bool, C, l1ratio float64, pen Pen
 					S[j][kk] += delta[kk] * xi[j]
 					w[j][kk] -= eta / fm * S[j][kk]
 					if beta > 0 && saga {
-						w[j][kk] = softThreshold(w[j][kk], eta*beta)
+						w[j][kk] = asm.SoftThreshold(w[j][kk], eta*beta)
 					}
 				}
 			}

@@ -2,18 +2,19 @@
 
 #include "textflag.h"
 
-// Kernels for K = 10 classes with AVX2 and FMA. A row of 10 float64 is
-// held as Y (elements 0-3), Y (4-7) and X (8-9). Strides are in bytes.
+// Kernels for K = 10 classes with AVX2 and FMA, declared with their
+// reference loops in stubs_amd64.go. A row of 10 float64 is held as Y
+// (elements 0-3), Y (4-7) and X (8-9).
 
-// func gemv10u8(z *float64, v *float64, stride int, cols *int32, xs *uint8, n int)
-// z[0:10] += sum_t float64(xs[t]) * v[cols[t]*stride : +10]
-TEXT ·gemv10u8(SB), NOSPLIT, $0-48
+// func gemv10U8AVX2(z *[10]float64, v []float64, stride int, cols []int32, xs []uint8)
+TEXT ·gemv10U8AVX2(SB), NOSPLIT, $0-88
 	MOVQ z+0(FP), AX
-	MOVQ v+8(FP), DI
-	MOVQ stride+16(FP), R10
-	MOVQ cols+24(FP), DX
-	MOVQ xs+32(FP), R8
-	MOVQ n+40(FP), CX
+	MOVQ v_base+8(FP), DI
+	MOVQ stride+32(FP), R10
+	SHLQ $3, R10
+	MOVQ cols_base+40(FP), DX
+	MOVQ xs_base+64(FP), R8
+	MOVQ cols_len+48(FP), CX
 	VMOVUPD (AX), Y0
 	VMOVUPD 32(AX), Y1
 	VMOVUPD 64(AX), X2
@@ -71,14 +72,15 @@ done:
 	VZEROUPPER
 	RET
 
-// func gemv10f64(z *float64, v *float64, stride int, cols *int32, xs *float64, n int)
-TEXT ·gemv10f64(SB), NOSPLIT, $0-48
+// func gemv10F64AVX2(z *[10]float64, v []float64, stride int, cols []int32, xs []float64)
+TEXT ·gemv10F64AVX2(SB), NOSPLIT, $0-88
 	MOVQ z+0(FP), AX
-	MOVQ v+8(FP), DI
-	MOVQ stride+16(FP), R10
-	MOVQ cols+24(FP), DX
-	MOVQ xs+32(FP), R8
-	MOVQ n+40(FP), CX
+	MOVQ v_base+8(FP), DI
+	MOVQ stride+32(FP), R10
+	SHLQ $3, R10
+	MOVQ cols_base+40(FP), DX
+	MOVQ xs_base+64(FP), R8
+	MOVQ cols_len+48(FP), CX
 	VMOVUPD (AX), Y0
 	VMOVUPD 32(AX), Y1
 	VMOVUPD 64(AX), X2
@@ -127,15 +129,14 @@ fdone:
 	VZEROUPPER
 	RET
 
-// func ger10u8(gw *float64, stride int, cols *int32, xs *uint8, n int, d *float64)
-// gw[cols[t]*stride : +10] += float64(xs[t]) * d[0:10]
-TEXT ·ger10u8(SB), NOSPLIT, $0-48
-	MOVQ gw+0(FP), DI
-	MOVQ stride+8(FP), R10
-	MOVQ cols+16(FP), DX
-	MOVQ xs+24(FP), R8
-	MOVQ n+32(FP), CX
-	MOVQ d+40(FP), AX
+// func ger10U8AVX2(g []float64, cols []int32, xs []uint8, d *[10]float64)
+TEXT ·ger10U8AVX2(SB), NOSPLIT, $0-80
+	MOVQ g_base+0(FP), DI
+	MOVQ $80, R10
+	MOVQ cols_base+24(FP), DX
+	MOVQ xs_base+48(FP), R8
+	MOVQ cols_len+32(FP), CX
+	MOVQ d+72(FP), AX
 	VMOVUPD (AX), Y0
 	VMOVUPD 32(AX), Y1
 	VMOVUPD 64(AX), X2
@@ -166,14 +167,14 @@ gdone:
 	VZEROUPPER
 	RET
 
-// func ger10f64(gw *float64, stride int, cols *int32, xs *float64, n int, d *float64)
-TEXT ·ger10f64(SB), NOSPLIT, $0-48
-	MOVQ gw+0(FP), DI
-	MOVQ stride+8(FP), R10
-	MOVQ cols+16(FP), DX
-	MOVQ xs+24(FP), R8
-	MOVQ n+32(FP), CX
-	MOVQ d+40(FP), AX
+// func ger10F64AVX2(g []float64, cols []int32, xs []float64, d *[10]float64)
+TEXT ·ger10F64AVX2(SB), NOSPLIT, $0-80
+	MOVQ g_base+0(FP), DI
+	MOVQ $80, R10
+	MOVQ cols_base+24(FP), DX
+	MOVQ xs_base+48(FP), R8
+	MOVQ cols_len+32(FP), CX
+	MOVQ d+72(FP), AX
 	VMOVUPD (AX), Y0
 	VMOVUPD 32(AX), Y1
 	VMOVUPD 64(AX), X2
@@ -201,15 +202,14 @@ hdone:
 	VZEROUPPER
 	RET
 
-// func sagPredict10(z *float64, wr *float64, cols *int32, vals *float64, n int, c float64)
-// z[0:10] += sum_t vals[t] * (wr[j*20 : +10] - c*wr[j*20+10 : +10]), j = cols[t]
-TEXT ·sagPredict10(SB), NOSPLIT, $0-48
+// func sagPredict10AVX2(z *[10]float64, wr []float64, cols []int32, vals []float64, c float64)
+TEXT ·sagPredict10AVX2(SB), NOSPLIT, $0-88
 	MOVQ z+0(FP), AX
-	MOVQ wr+8(FP), DI
-	MOVQ cols+16(FP), DX
-	MOVQ vals+24(FP), R8
-	MOVQ n+32(FP), CX
-	VBROADCASTSD c+40(FP), Y14
+	MOVQ wr_base+8(FP), DI
+	MOVQ cols_base+32(FP), DX
+	MOVQ vals_base+56(FP), R8
+	MOVQ cols_len+40(FP), CX
+	VBROADCASTSD c+80(FP), Y14
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
 	VXORPD Y2, Y2, Y2
@@ -276,15 +276,14 @@ pdone:
 	VZEROUPPER
 	RET
 
-// func sagUpdate10(wr *float64, cols *int32, vals *float64, n int, f float64, d *float64)
-// for j = cols[t]: wr[j*20 : +10] += f*vals[t]*d; wr[j*20+10 : +10] += vals[t]*d
-TEXT ·sagUpdate10(SB), NOSPLIT, $0-48
-	MOVQ wr+0(FP), DI
-	MOVQ cols+8(FP), DX
-	MOVQ vals+16(FP), R8
-	MOVQ n+24(FP), CX
-	VMOVSD f+32(FP), X14
-	MOVQ d+40(FP), AX
+// func sagUpdate10AVX2(wr []float64, cols []int32, vals []float64, f float64, d *[10]float64)
+TEXT ·sagUpdate10AVX2(SB), NOSPLIT, $0-88
+	MOVQ wr_base+0(FP), DI
+	MOVQ cols_base+24(FP), DX
+	MOVQ vals_base+48(FP), R8
+	MOVQ cols_len+32(FP), CX
+	VMOVSD f+72(FP), X14
+	MOVQ d+80(FP), AX
 	VMOVUPD (AX), Y0
 	VMOVUPD 32(AX), Y1
 	VMOVUPD 64(AX), X2
@@ -324,24 +323,22 @@ udone:
 	VZEROUPPER
 	RET
 
-// func proxStep10(wr *float64, m *float64, feats *int32, n int, c, p float64, a *float64, acc *float64)
-// For j = feats[t]: w = wr[j*20 : +10], r = wr[j*20+10 : +10],
-// w <- soft(w - c*r + m[j]*a, p), acc[0:10] += m[j]*w.
-// soft(x, p) = x - max(-p, min(x, p)).
-TEXT ·proxStep10(SB), NOSPLIT, $0-64
-	MOVQ wr+0(FP), DI
-	MOVQ m+8(FP), SI
-	MOVQ feats+16(FP), DX
-	MOVQ n+24(FP), CX
-	VBROADCASTSD c+32(FP), Y13
-	VBROADCASTSD p+40(FP), Y14
+// func proxStep10AVX2(wr, m []float64, feats []int32, c, p float64, a, acc *[10]float64)
+// The soft threshold is computed as x - max(-p, min(x, p)).
+TEXT ·proxStep10AVX2(SB), NOSPLIT, $0-104
+	MOVQ wr_base+0(FP), DI
+	MOVQ m_base+24(FP), SI
+	MOVQ feats_base+48(FP), DX
+	MOVQ feats_len+56(FP), CX
+	VBROADCASTSD c+72(FP), Y13
+	VBROADCASTSD p+80(FP), Y14
 	VXORPD Y12, Y12, Y12
 	VSUBPD Y14, Y12, Y12 // -p
-	MOVQ a+48(FP), AX
+	MOVQ a+88(FP), AX
 	VMOVUPD (AX), Y0
 	VMOVUPD 32(AX), Y1
 	VMOVUPD 64(AX), X2
-	MOVQ acc+56(FP), R11
+	MOVQ acc+96(FP), R11
 	VMOVUPD (R11), Y8
 	VMOVUPD 32(R11), Y9
 	VMOVUPD 64(R11), X10
@@ -388,7 +385,7 @@ xdone:
 	RET
 
 // Constants of math.Exp's FMA path ($GOROOT/src/math/exp_amd64.s), whose
-// operations exp10 repeats lane by lane, in the same order, so that its
+// operations EXP4 repeats lane by lane, in the same order, so that its
 // results are bit for bit those of math.Exp.
 DATA expdata<>+0(SB)/8, $0.5
 DATA expdata<>+8(SB)/8, $1.0
@@ -453,10 +450,8 @@ GLOBL expdata<>+0(SB), RODATA, $120
 	VPSLLQ $52, Y1, Y1 \
 	VMULPD Y1, Y0, Y0
 
-// func exp10(z *float64, m float64)
-// z[0:10] = exp(z[0:10] - m), bit for bit math.Exp on this CPU, for
-// arguments z[k]-m in [-708, 0]; the caller checks the range.
-TEXT ·exp10(SB), NOSPLIT, $0-16
+// func exp10AVX2(z *[10]float64, m float64)
+TEXT ·exp10AVX2(SB), NOSPLIT, $0-16
 	MOVQ z+0(FP), AX
 	VBROADCASTSD m+8(FP), Y15
 	VMOVUPD (AX), Y0
@@ -516,21 +511,18 @@ TEXT ·exp10(SB), NOSPLIT, $0-16
 	VMOVUPD X6, 64(SI) \
 	VZEROUPPER
 
-// func col2x10u8(ga, gb, res *float64, ra *int32, xa *uint8, na int, rb *int32, xb *uint8, nb int)
-// ga[0:10] += float64(xa[t]) * res[ra[t]*10 : +10] for t = 0, 1, ..., na-1
-// in that order, one fused multiply-add per element and entry (exactly as
-// ger10u8 accumulates a gradient row), and likewise gb with rb, xb, nb.
+// func col2x10U8AVX2(ga, gb *[10]float64, res []float64, ra []int32, xa []uint8, rb []int32, xb []uint8)
 // The two chains are interleaved for instruction-level parallelism.
-TEXT ·col2x10u8(SB), NOSPLIT, $0-72
+TEXT ·col2x10U8AVX2(SB), NOSPLIT, $0-136
 	MOVQ ga+0(FP), AX
 	MOVQ gb+8(FP), SI
-	MOVQ res+16(FP), DI
-	MOVQ ra+24(FP), DX
-	MOVQ xa+32(FP), R8
-	MOVQ na+40(FP), R12
-	MOVQ rb+48(FP), R10
-	MOVQ xb+56(FP), R11
-	MOVQ nb+64(FP), R13
+	MOVQ res_base+16(FP), DI
+	MOVQ ra_base+40(FP), DX
+	MOVQ xa_base+64(FP), R8
+	MOVQ ra_len+48(FP), R12
+	MOVQ rb_base+88(FP), R10
+	MOVQ xb_base+112(FP), R11
+	MOVQ rb_len+96(FP), R13
 	COLLOAD
 
 cboth:
@@ -565,17 +557,18 @@ cdone:
 	COLSTORE
 	RET
 
-// func col2x10f64(ga, gb, res *float64, ra *int32, xa *float64, na int, rb *int32, xb *float64, nb int)
-TEXT ·col2x10f64(SB), NOSPLIT, $0-72
+// func col2x10F64AVX2(ga, gb *[10]float64, res []float64, ra []int32, xa []float64, rb []int32, xb []float64)
+// The two chains are interleaved for instruction-level parallelism.
+TEXT ·col2x10F64AVX2(SB), NOSPLIT, $0-136
 	MOVQ ga+0(FP), AX
 	MOVQ gb+8(FP), SI
-	MOVQ res+16(FP), DI
-	MOVQ ra+24(FP), DX
-	MOVQ xa+32(FP), R8
-	MOVQ na+40(FP), R12
-	MOVQ rb+48(FP), R10
-	MOVQ xb+56(FP), R11
-	MOVQ nb+64(FP), R13
+	MOVQ res_base+16(FP), DI
+	MOVQ ra_base+40(FP), DX
+	MOVQ xa_base+64(FP), R8
+	MOVQ ra_len+48(FP), R12
+	MOVQ rb_base+88(FP), R10
+	MOVQ xb_base+112(FP), R11
+	MOVQ rb_len+96(FP), R13
 	COLLOAD
 
 dboth:
@@ -610,14 +603,8 @@ ddone:
 	COLSTORE
 	RET
 
-// func softmax10x(z *float64) (sum, m float64, ok bool)
-// If every z[k] - m lies in [-700, 0], m = max_k z[k], replaces z[0:10] by
-// softmax(z) and returns sum = sum_k exp(z[k] - m) and ok; the operations
-// and their order are softmax10's with math.Exp (exp10's, then
-// ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)) + (e8+e9), 1/sum, e_k*(1/sum)), so
-// the results are bit for bit the same. Otherwise (also for NaNs and
-// infinities) z is left alone and ok is false.
-TEXT ·softmax10x(SB), NOSPLIT, $0-25
+// func softmax10AVX2(z *[10]float64) (sum, m float64, ok bool)
+TEXT ·softmax10AVX2(SB), NOSPLIT, $0-25
 	MOVQ z+0(FP), AX
 	VMOVUPD (AX), Y0
 	VMOVUPD 32(AX), Y1
@@ -680,14 +667,13 @@ sbad:
 	VZEROUPPER
 	RET
 
-// func gram10(r *float64, offs *int32, xs *float64, n int, va *float64)
-// r[offs[t]/8 : +10] += xs[t] * va[0:10] (offs in bytes)
-TEXT ·gram10(SB), NOSPLIT, $0-40
-	MOVQ r+0(FP), DI
-	MOVQ offs+8(FP), DX
-	MOVQ xs+16(FP), R8
-	MOVQ n+24(FP), CX
-	MOVQ va+32(FP), AX
+// func gram10AVX2(r []float64, offs []int32, xs []float64, va *[10]float64)
+TEXT ·gram10AVX2(SB), NOSPLIT, $0-80
+	MOVQ r_base+0(FP), DI
+	MOVQ offs_base+24(FP), DX
+	MOVQ xs_base+48(FP), R8
+	MOVQ offs_len+32(FP), CX
+	MOVQ va+72(FP), AX
 	VMOVUPD (AX), Y0
 	VMOVUPD 32(AX), Y1
 	VMOVUPD 64(AX), X2
@@ -698,15 +684,15 @@ grloop:
 	JGE  grdone
 	MOVLQSX (DX)(R9*4), BX
 	VBROADCASTSD (R8)(R9*8), Y3
-	VMOVUPD (DI)(BX*1), Y4
-	VMOVUPD 32(DI)(BX*1), Y5
-	VMOVUPD 64(DI)(BX*1), X6
+	VMOVUPD (DI)(BX*8), Y4
+	VMOVUPD 32(DI)(BX*8), Y5
+	VMOVUPD 64(DI)(BX*8), X6
 	VFMADD231PD Y0, Y3, Y4
 	VFMADD231PD Y1, Y3, Y5
 	VFMADD231PD X2, X3, X6
-	VMOVUPD Y4, (DI)(BX*1)
-	VMOVUPD Y5, 32(DI)(BX*1)
-	VMOVUPD X6, 64(DI)(BX*1)
+	VMOVUPD Y4, (DI)(BX*8)
+	VMOVUPD Y5, 32(DI)(BX*8)
+	VMOVUPD X6, 64(DI)(BX*8)
 	INCQ R9
 	JMP  grloop
 
@@ -715,17 +701,15 @@ grdone:
 	RET
 
 
-// func gram10x2(ra, rb *float64, offs *int32, xs *float64, n int, va, vb *float64)
-// ra[offs[t]/8 : +10] += xs[t] * va[0:10] and rb[...] += xs[t] * vb[0:10]
-// for t < n: gram10 for two rows of r that share the entries.
-TEXT ·gram10x2(SB), NOSPLIT, $0-56
-	MOVQ ra+0(FP), DI
-	MOVQ rb+8(FP), SI
-	MOVQ offs+16(FP), DX
-	MOVQ xs+24(FP), R8
-	MOVQ n+32(FP), CX
-	MOVQ va+40(FP), AX
-	MOVQ vb+48(FP), R11
+// func gram10x2AVX2(ra, rb []float64, offs []int32, xs []float64, va, vb *[10]float64)
+TEXT ·gram10x2AVX2(SB), NOSPLIT, $0-112
+	MOVQ ra_base+0(FP), DI
+	MOVQ rb_base+24(FP), SI
+	MOVQ offs_base+48(FP), DX
+	MOVQ xs_base+72(FP), R8
+	MOVQ offs_len+56(FP), CX
+	MOVQ va+96(FP), AX
+	MOVQ vb+104(FP), R11
 	VMOVUPD (AX), Y0
 	VMOVUPD 32(AX), Y1
 	VMOVUPD 64(AX), X2
@@ -739,24 +723,24 @@ g2loop:
 	JGE  g2done
 	MOVLQSX (DX)(R9*4), BX
 	VBROADCASTSD (R8)(R9*8), Y3
-	VMOVUPD (DI)(BX*1), Y4
-	VMOVUPD 32(DI)(BX*1), Y5
-	VMOVUPD 64(DI)(BX*1), X6
+	VMOVUPD (DI)(BX*8), Y4
+	VMOVUPD 32(DI)(BX*8), Y5
+	VMOVUPD 64(DI)(BX*8), X6
 	VFMADD231PD Y0, Y3, Y4
 	VFMADD231PD Y1, Y3, Y5
 	VFMADD231PD X2, X3, X6
-	VMOVUPD Y4, (DI)(BX*1)
-	VMOVUPD Y5, 32(DI)(BX*1)
-	VMOVUPD X6, 64(DI)(BX*1)
-	VMOVUPD (SI)(BX*1), Y11
-	VMOVUPD 32(SI)(BX*1), Y12
-	VMOVUPD 64(SI)(BX*1), X13
+	VMOVUPD Y4, (DI)(BX*8)
+	VMOVUPD Y5, 32(DI)(BX*8)
+	VMOVUPD X6, 64(DI)(BX*8)
+	VMOVUPD (SI)(BX*8), Y11
+	VMOVUPD 32(SI)(BX*8), Y12
+	VMOVUPD 64(SI)(BX*8), X13
 	VFMADD231PD Y8, Y3, Y11
 	VFMADD231PD Y9, Y3, Y12
 	VFMADD231PD X10, X3, X13
-	VMOVUPD Y11, (SI)(BX*1)
-	VMOVUPD Y12, 32(SI)(BX*1)
-	VMOVUPD X13, 64(SI)(BX*1)
+	VMOVUPD Y11, (SI)(BX*8)
+	VMOVUPD Y12, 32(SI)(BX*8)
+	VMOVUPD X13, 64(SI)(BX*8)
 	INCQ R9
 	JMP  g2loop
 
@@ -764,14 +748,13 @@ g2done:
 	VZEROUPPER
 	RET
 
-// func gram1(r *float64, offs *int32, xs *float64, n int, va float64)
-// r[offs[t]/8] += xs[t] * va (offs in bytes): gram10 for one lane.
-TEXT ·gram1(SB), NOSPLIT, $0-40
-	MOVQ r+0(FP), DI
-	MOVQ offs+8(FP), DX
-	MOVQ xs+16(FP), R8
-	MOVQ n+24(FP), CX
-	VMOVSD va+32(FP), X0
+// func gram1AVX2(r []float64, offs []int32, xs []float64, va float64)
+TEXT ·gram1AVX2(SB), NOSPLIT, $0-80
+	MOVQ r_base+0(FP), DI
+	MOVQ offs_base+24(FP), DX
+	MOVQ xs_base+48(FP), R8
+	MOVQ offs_len+32(FP), CX
+	VMOVSD va+72(FP), X0
 	XORQ R9, R9
 
 g1loop:
@@ -779,26 +762,24 @@ g1loop:
 	JGE  g1done
 	MOVLQSX (DX)(R9*4), BX
 	VMOVSD (R8)(R9*8), X3
-	VMOVSD (DI)(BX*1), X4
+	VMOVSD (DI)(BX*8), X4
 	VFMADD231SD X0, X3, X4
-	VMOVSD X4, (DI)(BX*1)
+	VMOVSD X4, (DI)(BX*8)
 	INCQ R9
 	JMP  g1loop
 
 g1done:
 	RET
 
-// func gram1x2(ra, rb *float64, offs *int32, xs *float64, n int, va, vb float64)
-// ra[offs[t]/8] += xs[t] * va and rb[offs[t]/8] += xs[t] * vb for t < n:
-// gram10x2 for one lane.
-TEXT ·gram1x2(SB), NOSPLIT, $0-56
-	MOVQ ra+0(FP), DI
-	MOVQ rb+8(FP), SI
-	MOVQ offs+16(FP), DX
-	MOVQ xs+24(FP), R8
-	MOVQ n+32(FP), CX
-	VMOVSD va+40(FP), X0
-	VMOVSD vb+48(FP), X1
+// func gram1x2AVX2(ra, rb []float64, offs []int32, xs []float64, va, vb float64)
+TEXT ·gram1x2AVX2(SB), NOSPLIT, $0-112
+	MOVQ ra_base+0(FP), DI
+	MOVQ rb_base+24(FP), SI
+	MOVQ offs_base+48(FP), DX
+	MOVQ xs_base+72(FP), R8
+	MOVQ offs_len+56(FP), CX
+	VMOVSD va+96(FP), X0
+	VMOVSD vb+104(FP), X1
 	XORQ R9, R9
 	MOVQ CX, R12
 	ANDQ $-2, R12
@@ -810,18 +791,18 @@ g12pair:
 	MOVLQSX 4(DX)(R9*4), R10
 	VMOVSD (R8)(R9*8), X3
 	VMOVSD 8(R8)(R9*8), X6
-	VMOVSD (DI)(BX*1), X4
+	VMOVSD (DI)(BX*8), X4
 	VFMADD231SD X0, X3, X4
-	VMOVSD X4, (DI)(BX*1)
-	VMOVSD (SI)(BX*1), X5
+	VMOVSD X4, (DI)(BX*8)
+	VMOVSD (SI)(BX*8), X5
 	VFMADD231SD X1, X3, X5
-	VMOVSD X5, (SI)(BX*1)
-	VMOVSD (DI)(R10*1), X7
+	VMOVSD X5, (SI)(BX*8)
+	VMOVSD (DI)(R10*8), X7
 	VFMADD231SD X0, X6, X7
-	VMOVSD X7, (DI)(R10*1)
-	VMOVSD (SI)(R10*1), X8
+	VMOVSD X7, (DI)(R10*8)
+	VMOVSD (SI)(R10*8), X8
 	VFMADD231SD X1, X6, X8
-	VMOVSD X8, (SI)(R10*1)
+	VMOVSD X8, (SI)(R10*8)
 	ADDQ $2, R9
 	JMP  g12pair
 
@@ -830,25 +811,24 @@ g12loop:
 	JGE  g12done
 	MOVLQSX (DX)(R9*4), BX
 	VMOVSD (R8)(R9*8), X3
-	VMOVSD (DI)(BX*1), X4
+	VMOVSD (DI)(BX*8), X4
 	VFMADD231SD X0, X3, X4
-	VMOVSD X4, (DI)(BX*1)
-	VMOVSD (SI)(BX*1), X5
+	VMOVSD X4, (DI)(BX*8)
+	VMOVSD (SI)(BX*8), X5
 	VFMADD231SD X1, X3, X5
-	VMOVSD X5, (SI)(BX*1)
+	VMOVSD X5, (SI)(BX*8)
 	INCQ R9
 	JMP  g12loop
 
 g12done:
 	RET
 
-// func dot2(l, x, y *float64, n int) (sx, sy float64)
-// sx = sum_t l[t]*x[t], sy = sum_t l[t]*y[t], reading l once.
-TEXT ·dot2(SB), NOSPLIT, $0-48
-	MOVQ l+0(FP), SI
-	MOVQ x+8(FP), DI
-	MOVQ y+16(FP), DX
-	MOVQ n+24(FP), CX
+// func dot2AVX2(l, x, y []float64) (sx, sy float64)
+TEXT ·dot2AVX2(SB), NOSPLIT, $0-88
+	MOVQ l_base+0(FP), SI
+	MOVQ x_base+24(FP), DI
+	MOVQ y_base+48(FP), DX
+	MOVQ l_len+8(FP), CX
 	VXORPD Y1, Y1, Y1
 	VXORPD Y2, Y2, Y2
 	VXORPD Y3, Y3, Y3
@@ -899,20 +879,19 @@ d2tail:
 	JMP  d2tail
 
 d2done:
-	VMOVSD X1, sx+32(FP)
-	VMOVSD X2, sy+40(FP)
+	VMOVSD X1, sx+72(FP)
+	VMOVSD X2, sy+80(FP)
 	VZEROUPPER
 	RET
 
-// func axpy2(l, x, y *float64, n int, a, b float64)
-// x[t] += a*l[t], y[t] += b*l[t] for t < n, reading l once.
-TEXT ·axpy2(SB), NOSPLIT, $0-48
-	MOVQ l+0(FP), SI
-	MOVQ x+8(FP), DI
-	MOVQ y+16(FP), DX
-	MOVQ n+24(FP), CX
-	VBROADCASTSD a+32(FP), Y6
-	VBROADCASTSD b+40(FP), Y7
+// func axpy2AVX2(l, x, y []float64, a, b float64)
+TEXT ·axpy2AVX2(SB), NOSPLIT, $0-88
+	MOVQ l_base+0(FP), SI
+	MOVQ x_base+24(FP), DI
+	MOVQ y_base+48(FP), DX
+	MOVQ l_len+8(FP), CX
+	VBROADCASTSD a+72(FP), Y6
+	VBROADCASTSD b+80(FP), Y7
 	XORQ R9, R9
 	MOVQ CX, R12
 	ANDQ $-4, R12
