@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/kernel"
 )
 
 // Model is a fitted multinomial logistic regression, the counterpart of a
@@ -49,35 +51,12 @@ func (m *Model) threads() int {
 
 // scores returns the n*K decision values of x, row-major.
 func (m *Model) scores(x Data) (z []float64, n, k int) {
-	k, d := m.dims(x)
+	k, _ = m.dims(x)
 	ds, _ := x.design(false)
-	e := newEvaluator(ds, nil, k, m.threads())
-	e.fold(toFeatureMajor(m.Coef), m.Intercept)
-	_ = d
-	n = ds.n
+	n, _ = ds.Dims()
 	z = make([]float64, n*k)
-	nc := nChunks
-	if n < nc {
-		nc = n
-	}
-	parallel(nc, e.threads, func(ci int) {
-		lo, hi := ci*n/nc, (ci+1)*n/nc
-		if ds.v8 != nil {
-			decision(ds.v8, e, lo, hi, z)
-		} else {
-			decision(ds.v64, e, lo, hi, z)
-		}
-	})
+	kernel.NewEvaluator(ds, nil, k, m.threads()).Scores(z, toFeatureMajor(m.Coef), m.Intercept)
 	return z, n, k
-}
-
-// decision stores the decision values of rows lo:hi into z (row-major).
-func decision[T uint8 | float64](vals []T, e *evaluator, lo, hi int, z []float64) {
-	ds, k := e.ds, e.k
-	for i := lo; i < hi; i++ {
-		cols, xs := rowEntries(ds, vals, i)
-		gemvRowK(z[i*k:i*k+k], e.c, e.v, cols, xs)
-	}
 }
 
 // DecisionFunction returns the n x K matrix of class scores W x_i + b of the
@@ -99,7 +78,7 @@ func (m *Model) PredictProba(x Data) *mat.Dense {
 		return &mat.Dense{}
 	}
 	for i := 0; i < n; i++ {
-		softmaxInPlace(z[i*k : i*k+k])
+		kernel.Softmax(z[i*k : i*k+k])
 	}
 	return mat.NewDense(n, k, z)
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/kernel"
 )
 
 // Loss returns the objective that Fit minimises, scikit-learn's
@@ -70,7 +72,7 @@ func objective(dCoef *mat.Dense, dIntercept []float64, x Data, y []int, coef *ma
 	}
 	ds, _ := x.design(false)
 	w := toFeatureMajor(coef)
-	e := newEvaluator(ds, y, k, cf.threads)
+	e := kernel.NewEvaluator(ds, y, k, cf.threads)
 	var gw, gb []float64
 	if dCoef != nil {
 		gw = make([]float64, d*k)
@@ -78,7 +80,7 @@ func objective(dCoef *mat.Dense, dIntercept []float64, x Data, y []int, coef *ma
 	if dIntercept != nil {
 		gb = make([]float64, k)
 	}
-	ce := e.eval(w, intercept, gw, gb, nil)
+	ce := e.ObjGrad(w, intercept, gw, gb, nil)
 	scale, a, b := cf.c, cf.alpha*cf.c, cf.beta*cf.c
 	if cf.Penalty == NoPenalty {
 		scale, a, b = 1, 0, 0

@@ -250,24 +250,41 @@ func validate(s *Settings) (*config, error) {
 	if s != nil {
 		cf.Settings = *s
 	}
+	for _, check := range []func(*config) error{(*config).limits, (*config).penalty, (*config).sgd} {
+		if err := check(&cf); err != nil {
+			return nil, err
+		}
+	}
+	if cf.Threads < 0 {
+		return nil, fmt.Errorf("softmax: Threads = %d: must not be negative", cf.Threads)
+	}
+	cf.threads = cf.Threads
+	if cf.threads == 0 {
+		cf.threads = runtime.GOMAXPROCS(0)
+	}
+	cf.intercept = !cf.NoIntercept
+	return &cf, nil
+}
+
+// limits checks and defaults C, Tol, MaxIter and Solver.
+func (cf *config) limits() error {
 	st := &cf.Settings
 	if math.IsNaN(st.C) || st.C < 0 || math.IsInf(st.C, 0) {
-		return nil, fmt.Errorf("softmax: C = %v: must be positive and finite", st.C)
+		return fmt.Errorf("softmax: C = %v: must be positive and finite", st.C)
 	}
-	if st.C == 0 {
+	cf.c = st.C
+	if cf.c == 0 {
 		cf.c = 1
-	} else {
-		cf.c = st.C
 	}
 	if math.IsNaN(st.Tol) || st.Tol < 0 || math.IsInf(st.Tol, 0) {
-		return nil, fmt.Errorf("softmax: Tol = %v: must be non-negative and finite", st.Tol)
+		return fmt.Errorf("softmax: Tol = %v: must be non-negative and finite", st.Tol)
 	}
 	cf.tol = st.Tol
 	if cf.tol == 0 {
 		cf.tol = 1e-4
 	}
 	if st.MaxIter < 0 {
-		return nil, fmt.Errorf("softmax: MaxIter = %d: must not be negative", st.MaxIter)
+		return fmt.Errorf("softmax: MaxIter = %d: must not be negative", st.MaxIter)
 	}
 	cf.maxIter = st.MaxIter
 	if cf.maxIter == 0 {
@@ -277,8 +294,15 @@ func validate(s *Settings) (*config, error) {
 		}
 	}
 	if st.Solver < LBFGS || st.Solver > NewtonCG {
-		return nil, fmt.Errorf("softmax: unknown solver %v", st.Solver)
+		return fmt.Errorf("softmax: unknown solver %v", st.Solver)
 	}
+	return nil
+}
+
+// penalty checks Penalty, L1Ratio and Precondition against the solver and
+// sets the penalty strengths.
+func (cf *config) penalty() error {
+	st := &cf.Settings
 	switch st.Penalty {
 	case L2:
 		cf.alpha = 1 / cf.c
@@ -286,33 +310,39 @@ func validate(s *Settings) (*config, error) {
 		cf.beta = 1 / cf.c
 	case ElasticNet:
 		if math.IsNaN(st.L1Ratio) || st.L1Ratio < 0 || st.L1Ratio > 1 {
-			return nil, fmt.Errorf("softmax: L1Ratio = %v: must be in [0, 1]", st.L1Ratio)
+			return fmt.Errorf("softmax: L1Ratio = %v: must be in [0, 1]", st.L1Ratio)
 		}
 		cf.alpha = (1 - st.L1Ratio) / cf.c
 		cf.beta = st.L1Ratio / cf.c
 	case NoPenalty:
 		cf.c = math.Inf(1)
 	default:
-		return nil, fmt.Errorf("softmax: unknown penalty %v", st.Penalty)
+		return fmt.Errorf("softmax: unknown penalty %v", st.Penalty)
 	}
 	if (st.Penalty == L1 || st.Penalty == ElasticNet) && st.Solver != SAGA {
-		return nil, fmt.Errorf("softmax: penalty %v is not supported by solver %v (use SAGA)", st.Penalty, st.Solver)
+		return fmt.Errorf("softmax: penalty %v is not supported by solver %v (use SAGA)", st.Penalty, st.Solver)
 	}
 	if st.Precondition && st.Solver != LBFGS {
-		return nil, fmt.Errorf("softmax: Precondition is not supported by solver %v (use LBFGS)", st.Solver)
+		return fmt.Errorf("softmax: Precondition is not supported by solver %v (use LBFGS)", st.Solver)
 	}
 	if st.Precondition && st.Penalty == NoPenalty {
-		return nil, errors.New("softmax: Precondition needs the L2 penalty (without it the preconditioner's blocks are near singular on rarely nonzero features)")
+		return errors.New("softmax: Precondition needs the L2 penalty (without it the preconditioner's blocks are near singular on rarely nonzero features)")
 	}
+	return nil
+}
+
+// sgd checks and defaults BatchSize, LearningRate and Momentum.
+func (cf *config) sgd() error {
+	st := &cf.Settings
 	if st.BatchSize < 0 {
-		return nil, fmt.Errorf("softmax: BatchSize = %d: must not be negative", st.BatchSize)
+		return fmt.Errorf("softmax: BatchSize = %d: must not be negative", st.BatchSize)
 	}
 	cf.batch = st.BatchSize
 	if cf.batch == 0 {
 		cf.batch = DefaultSGDBatchSize
 	}
 	if math.IsNaN(st.LearningRate) || st.LearningRate < 0 || math.IsInf(st.LearningRate, 0) {
-		return nil, fmt.Errorf("softmax: LearningRate = %v: must be positive and finite", st.LearningRate)
+		return fmt.Errorf("softmax: LearningRate = %v: must be positive and finite", st.LearningRate)
 	}
 	cf.lr = st.LearningRate
 	if cf.lr == 0 {
@@ -322,19 +352,11 @@ func validate(s *Settings) (*config, error) {
 	case st.Momentum == NoMomentum:
 		cf.momentum = 0
 	case math.IsNaN(st.Momentum) || st.Momentum < 0 || st.Momentum >= 1:
-		return nil, fmt.Errorf("softmax: Momentum = %v: must be in [0, 1)", st.Momentum)
+		return fmt.Errorf("softmax: Momentum = %v: must be in [0, 1)", st.Momentum)
 	case st.Momentum == 0:
 		cf.momentum = DefaultSGDMomentum
 	default:
 		cf.momentum = st.Momentum
 	}
-	if st.Threads < 0 {
-		return nil, fmt.Errorf("softmax: Threads = %d: must not be negative", st.Threads)
-	}
-	cf.threads = st.Threads
-	if cf.threads == 0 {
-		cf.threads = runtime.GOMAXPROCS(0)
-	}
-	cf.intercept = !st.NoIntercept
-	return &cf, nil
+	return nil
 }

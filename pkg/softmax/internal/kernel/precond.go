@@ -1,4 +1,4 @@
-package softmax
+package kernel
 
 import (
 	"errors"
@@ -11,7 +11,7 @@ import (
 	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/asm"
 )
 
-// classBlocks is the preconditioner of Settings.Precondition: an
+// ClassBlocks is the preconditioner of softmax's Settings.Precondition: an
 // approximation M of the inverse Hessian of the batch objective
 //
 //	f(W, b) = sum_i CE_i + (l2/2) ||W||^2
@@ -19,7 +19,7 @@ import (
 // at the point whose softmax probabilities p built it. The Hessian is
 // sum_i (diag p_i - p_i p_i^T) (x) [x_i; 1][x_i; 1]^T + l2 D (class by
 // class blocks of features; D is I on the weights and 0 on the
-// intercepts, which the objective does not penalise); classBlocks keeps
+// intercepts, which the objective does not penalise); ClassBlocks keeps
 // its K diagonal blocks
 //
 //	G_k = sum_i p_ik (1 - p_ik) [x_i; 1] [x_i; 1]^T + l2 D    (d+1 x d+1)
@@ -35,9 +35,10 @@ import (
 //	M v = P G^-1 P v + (1/l2) m,   P the projection v -> v - m,
 //
 // with G^-1 applied block by block, each by its Cholesky factor. At the
-// MNIST optimum (C=1) conjugate gradients preconditioned with M need 14
-// iterations where plain conjugate gradients need 586
-// (scripts/bench/precond_check.py).
+// MNIST optimum, conjugate gradients preconditioned with M need a small
+// fraction of the iterations of plain conjugate gradients
+// (scripts/bench/precond_check.py; its figures are in scripts/bench's
+// README).
 //
 // Building it costs one weighted Gram matrix per class, sum_i nnz_i^2/2
 // fused multiply-adds of K lanes over the nonzero raw features (the
@@ -47,16 +48,16 @@ import (
 //
 // At the starting point W = 0, b = 0 of the solvers every p_ik is 1/K,
 // the Hessian is (1/K) P (x) sum_i [x_i; 1][x_i; 1]^T + l2 D, and the K
-// blocks are one, G = (1/K) sum_i [x_i; 1][x_i; 1]^T + l2 D: newStartBlocks
+// blocks are one, G = (1/K) sum_i [x_i; 1][x_i; 1]^T + l2 D: NewStartBlocks
 // builds that M, the inverse of the Hessian at the start (on all but the
 // class means of the intercepts, where the Hessian is 0), from one
 // unweighted Gram matrix and one factorisation; applying it reads the
-// factor once for the K classes. At the MNIST optimum it is a poor
-// preconditioner (508 conjugate gradient iterations), but on the MNIST
-// benchmark L-BFGS started with it is at the objective 9884.1 after 130
-// iterations, where plain L-BFGS needs 250 to reach 9884.7.
-type classBlocks struct {
+// factor once for the K classes. At the optimum it is a poor
+// preconditioner, but it speeds up the first iterations of L-BFGS, far
+// from the optimum.
+type ClassBlocks struct {
 	k         int
+	threads   int       // goroutines of Apply
 	meanScale float64   // M on the class means: 1/l2
 	offs      []int     // offset in a parameter vector of each block row
 	size      int       // len(offs), the order of the blocks
@@ -73,19 +74,22 @@ type classBlocks struct {
 }
 
 // factor returns the Cholesky factor of the block of class c.
-func (pc *classBlocks) factor(c int) []float64 {
+func (pc *ClassBlocks) factor(c int) []float64 {
 	f, n := c%pc.nf, pc.size*pc.size
 	return pc.l[f*n : (f+1)*n]
 }
 
-// errNotPositive reports a block that Cholesky could not factorise.
-var errNotPositive = errors.New("softmax: preconditioner block not positive definite")
+// ErrNotPositive reports a block that Cholesky could not factorise.
+var ErrNotPositive = errors.New("softmax: preconditioner block not positive definite")
 
-// newClassBlocks builds the preconditioner from the probabilities probs
-// (n*K, row-major) of the rows of ds. l2 > 0 is the L2 weight of the
-// objective divided by C, 1/C. It returns errNotPositive if a block is
-// numerically singular.
-func newClassBlocks(ds *design, probs []float64, k int, l2 float64, intercept bool, threads int) (*classBlocks, error) {
+// NewClassBlocks builds the preconditioner from the probabilities probs
+// (n*K, row-major, as Evaluator.ObjGrad stores them) of the rows of ds, on
+// up to threads goroutines (also those of Apply). l2 > 0 is the L2 weight
+// of the objective divided by C, 1/C; intercept says whether parameter
+// vectors hold the K intercepts after the d*K weights. It returns
+// ErrNotPositive if a block is numerically singular. Cost O(K (GramPairs +
+// (d+1)^3/6)) time and O(K d^2) memory.
+func NewClassBlocks(ds *Design, probs []float64, k int, l2 float64, intercept bool, threads int) (*ClassBlocks, error) {
 	w := make([]float64, ds.n*k) // w_ik = p_ik (1 - p_ik)
 	for i, p := range probs[:ds.n*k] {
 		w[i] = p * (1 - p)
@@ -93,10 +97,11 @@ func newClassBlocks(ds *design, probs []float64, k int, l2 float64, intercept bo
 	return buildClassBlocks(ds, w, k, k, l2, intercept, threads)
 }
 
-// newStartBlocks builds the preconditioner at W = 0, b = 0 for K classes:
-// one block shared by the classes, from the weights 1/K. l2 and the
-// errors are as for newClassBlocks.
-func newStartBlocks(ds *design, k int, l2 float64, intercept bool, threads int) (*classBlocks, error) {
+// NewStartBlocks builds the preconditioner at W = 0, b = 0 for K classes:
+// one block shared by the classes, from the weights 1/K. The arguments and
+// errors are as for NewClassBlocks. Cost O(GramPairs + (d+1)^3/6) time
+// and O(d^2) memory.
+func NewStartBlocks(ds *Design, k int, l2 float64, intercept bool, threads int) (*ClassBlocks, error) {
 	w := make([]float64, ds.n)
 	for i := range w {
 		w[i] = 1 / float64(k)
@@ -107,69 +112,31 @@ func newStartBlocks(ds *design, k int, l2 float64, intercept bool, threads int) 
 // buildClassBlocks builds the preconditioner for K classes from nf blocks
 // (K, or 1 shared by the classes) with the row weights w (n*nf,
 // row-major): G_f = sum_i w_if [x_i; 1][x_i; 1]^T + l2 D.
-func buildClassBlocks(ds *design, w []float64, nf, k int, l2 float64, intercept bool, threads int) (*classBlocks, error) {
-	d := ds.d
-	pc := &classBlocks{k: k, nf: nf, meanScale: 1 / l2}
-	// A feature without nonzero entries and with m[j] = 0 is 0 in every
-	// row: its block row is l2 e_j, so M is 1/l2 there.
-	used := make([]bool, d)
-	for _, j := range ds.col {
-		used[j] = true
-	}
+func buildClassBlocks(ds *Design, w []float64, nf, k int, l2 float64, intercept bool, threads int) (*ClassBlocks, error) {
+	pc := &ClassBlocks{k: k, nf: nf, meanScale: 1 / l2, threads: threads}
+	// A feature that is 0 in every row has the block row l2 e_j, so M is
+	// 1/l2 there: it is left out of the blocks.
 	var feats []int // the features in the blocks, ascending
-	for j := range used {
-		if used[j] || ds.m[j] != 0 {
+	for j, used := range ds.Used() {
+		if used {
 			feats = append(feats, j)
 			pc.offs = append(pc.offs, j*k)
 		}
 	}
 	if intercept {
-		pc.offs = append(pc.offs, k*d) // the intercepts follow W
+		pc.offs = append(pc.offs, k*ds.d) // the intercepts follow W
 	}
 	size := len(pc.offs)
 	pc.size = size
-
-	t := make([]float64, nf) // sum_i w_if
-	for i, v := range w[:ds.n*nf] {
-		t[i%nf] += v
-	}
-	r, s := rawGrams(ds, w, nf, threads)
-
+	g := rawGrams(ds, w, nf, threads)
 	pc.l = make([]float64, nf*size*size)
 	errs := make([]error, nf)
 	parallel(nf, threads, func(c int) {
 		l := pc.l[c*size*size : (c+1)*size*size]
-		// The standardised Gram G = T^T R T, with x_j = raw_j inv_j - m_j
-		// and the constant 1 as feature d: lower triangle into l.
-		tc := t[c]
-		for ai, a := range feats {
-			ia, ma, sa := ds.inv[a], ds.m[a], s[a*nf+c]
-			la := l[ai*size:]
-			for bi, b := range feats[:ai+1] {
-				ib, mb := ds.inv[b], ds.m[b]
-				la[bi] = ia*ib*r[(a*d+b)*nf+c] - ia*mb*sa - ma*ib*s[b*nf+c] + ma*mb*tc
-			}
-			if intercept {
-				l[(size-1)*size+ai] = ia*sa - ma*tc
-			}
-		}
-		if intercept {
-			l[(size-1)*size+size-1] = tc
-		}
-		// The ridge: l2 on the weights, 1e-10 of the mean diagonal on the
-		// intercept, which the objective does not penalise.
-		tr := 0.0
-		for a := 0; a < size; a++ {
-			tr += l[a*size+a]
-		}
-		for a := range feats {
-			l[a*size+a] += l2
-		}
-		if intercept {
-			l[size*size-1] += 1e-10 * tr / float64(size)
-		}
+		g.standard(l, size, ds, feats, c, intercept)
+		addRidge(l, size, len(feats), l2, intercept)
 		if !cholesky(l, size) {
-			errs[c] = errNotPositive
+			errs[c] = ErrNotPositive
 		}
 	})
 	for _, err := range errs {
@@ -192,28 +159,93 @@ func buildClassBlocks(ds *design, w []float64, nf, k int, l2 float64, intercept 
 	return pc, nil
 }
 
-// rawGrams returns the weighted Gram matrices of the raw features of ds,
-// for K lanes (classes) at once,
+// standard stores in the lower triangle of l (size x size, size =
+// len(feats), plus 1 with an intercept) the Gram matrix of lane c of the
+// standardised features feats of ds, G = T^T R T with x_j = raw_j inv_j -
+// m_j and the constant 1 as the last feature.
+func (g *grams) standard(l []float64, size int, ds *Design, feats []int, c int, intercept bool) {
+	d, nf, r, s := ds.d, g.k, g.r, g.s
+	tc := g.t[c]
+	for ai, a := range feats {
+		ia, ma, sa := ds.inv[a], ds.m[a], s[a*nf+c]
+		la := l[ai*size:]
+		for bi, b := range feats[:ai+1] {
+			ib, mb := ds.inv[b], ds.m[b]
+			la[bi] = ia*ib*r[(a*d+b)*nf+c] - ia*mb*sa - ma*ib*s[b*nf+c] + ma*mb*tc
+		}
+		if intercept {
+			l[(size-1)*size+ai] = ia*sa - ma*tc
+		}
+	}
+	if intercept {
+		l[(size-1)*size+size-1] = tc
+	}
+}
+
+// addRidge adds l2 to the diagonal of the first nw rows of l (size x
+// size), the weights, and 1e-10 of the mean diagonal to the intercept's,
+// which the objective does not penalise.
+func addRidge(l []float64, size, nw int, l2 float64, intercept bool) {
+	tr := 0.0
+	for a := 0; a < size; a++ {
+		tr += l[a*size+a]
+	}
+	for a := 0; a < nw; a++ {
+		l[a*size+a] += l2
+	}
+	if intercept {
+		l[size*size-1] += 1e-10 * tr / float64(size)
+	}
+}
+
+// grams holds the weighted Gram matrices of the raw features of a design
+// for k lanes (classes, or 1 shared) at once, with row weights w (n*k):
 //
-//	r[(a*d+b)*K+c] = sum_i w_ic raw_ia raw_ib   (b <= a; 0 above the diagonal)
-//	s[a*K+c]       = sum_i w_ic raw_ia,
-//
-// w being n*K. The features are cut into bands of about equal work
-// (pairs); goroutines take the bands in turn and sweep the rows for each,
-// so that no two write the same row of r and a band's rows of r are reused
-// while they are cached.
-func rawGrams(ds *design, w []float64, k, threads int) (r, s []float64) {
+//	r[(a*d+b)*k+c] = sum_i w_ic raw_ia raw_ib   (b <= a; 0 above the diagonal)
+//	s[a*k+c]       = sum_i w_ic raw_ia
+//	t[c]           = sum_i w_ic
+type grams struct {
+	k       int
+	r, s, t []float64
+}
+
+// rawGrams returns the grams of ds with the row weights w (n*k). The
+// features are cut into bands of about equal work (entry pairs);
+// goroutines take the bands in turn and sweep the rows for each, so that
+// no two write the same row of r and a band's rows of r are reused while
+// they are cached.
+func rawGrams(ds *Design, w []float64, k, threads int) *grams {
 	d, n := ds.d, ds.n
-	r = make([]float64, d*d*k)
-	s = make([]float64, d*k)
-	// Cut the features into bands of about equal work (pairs): four per
-	// goroutine for K lanes (a row of r is 8Kd bytes), one for a single
-	// lane, whose r (8d^2 bytes) is small enough that a sweep per band
-	// costs more than it saves (on MNIST the K=10 build took 0.68 s
-	// against 0.81-0.84 s with one band per goroutine; the one-lane Grams
-	// 0.185 s against 0.20 s with four).
+	g := &grams{k: k, r: make([]float64, d*d*k), s: make([]float64, d*k), t: make([]float64, k)}
+	for i, v := range w[:n*k] {
+		g.t[i%k] += v
+	}
+	cut := bandCuts(ds, k, threads)
+	bands := len(cut) - 1
+	start := rowStarts(ds, cut, threads)
+	th := min(threads, bands)
+	parallel(th, th, func(id int) {
+		sw := newSweep(ds, k)
+		for band := id; band < bands; band += th {
+			for i := 0; i < n; i++ {
+				st := start[i*(bands+1) : (i+1)*(bands+1)]
+				if lo, hi := int(st[band]), int(st[band+1]); lo < hi {
+					sw.row(g, w[i*k:i*k+k], i, lo, hi)
+				}
+			}
+		}
+	})
+	return g
+}
+
+// bandCuts returns the bands of features of rawGrams, band b being the
+// features cut[b]:cut[b+1]: four per goroutine for K lanes (a row of r is
+// 8Kd bytes), one for a single lane, whose r (8d^2 bytes) is small enough
+// that a sweep per band costs more than it saves (both measured on MNIST).
+func bandCuts(ds *Design, k, threads int) []int {
+	d := ds.d
 	work := make([]float64, d)
-	for i := 0; i < n; i++ {
+	for i := 0; i < ds.n; i++ {
 		for t, j := range ds.col[ds.ptr[i]:ds.ptr[i+1]] {
 			work[j] += float64(t + 1)
 		}
@@ -223,7 +255,7 @@ func rawGrams(ds *design, w []float64, k, threads int) (r, s []float64) {
 		perThread = 1
 	}
 	bands := min(perThread*threads, d)
-	cut := make([]int, 0, bands+1) // band b is features cut[b]:cut[b+1]
+	cut := make([]int, 0, bands+1)
 	cut = append(cut, 0)
 	total, acc := floats.Sum(work), 0.0
 	for j, v := range work {
@@ -235,7 +267,13 @@ func rawGrams(ds *design, w []float64, k, threads int) (r, s []float64) {
 	for len(cut) <= bands {
 		cut = append(cut, d)
 	}
-	// start[i*(bands+1)+b] is the first entry of row i in band b or later.
+	return cut
+}
+
+// rowStarts returns, at i*(bands+1)+b, the position in row i of its first
+// entry in band b or later.
+func rowStarts(ds *Design, cut []int, threads int) []int32 {
+	n, bands := ds.n, len(cut)-1
 	start := make([]int32, n*(bands+1))
 	parallel(threads, threads, func(th int) {
 		for i := th * n / threads; i < (th+1)*n/threads; i++ {
@@ -249,53 +287,56 @@ func rawGrams(ds *design, w []float64, k, threads int) (r, s []float64) {
 			}
 		}
 	})
-	th := min(threads, bands)
-	parallel(th, th, func(id int) {
-		va := make([]float64, k)
-		vb := make([]float64, k)
-		offs := make([]int32, d)
-		xs := make([]float64, d)
-		for band := id; band < bands; band += th {
-			for i := 0; i < n; i++ {
-				st := start[i*(bands+1) : (i+1)*(bands+1)]
-				lo, hi := int(st[band]), int(st[band+1])
-				if lo == hi {
-					continue
-				}
-				a0 := ds.ptr[i]
-				// The row up to its last entry in the band: byte offsets
-				// into a row of r and the values.
-				for t := 0; t < hi; t++ {
-					offs[t] = ds.col[a0+t] * int32(k)
-					xs[t] = ds.value(a0 + t)
-				}
-				wi := w[i*k : i*k+k]
-				// Entries t and t+1 share the pairs with entries 0..t.
-				for t := lo; t < hi; t += 2 {
-					a := int(ds.col[a0+t])
-					sa := s[a*k : a*k+k]
-					for c, v := range wi {
-						va[c] = v * xs[t]
-						sa[c] += va[c]
-					}
-					if t+1 == hi {
-						gramRow(r[a*d*k:(a+1)*d*k], offs[:t+1], xs[:t+1], va)
-						break
-					}
-					b := int(ds.col[a0+t+1])
-					sb := s[b*k : b*k+k]
-					for c, v := range wi {
-						vb[c] = v * xs[t+1]
-						sb[c] += vb[c]
-					}
-					rb := r[b*d*k : (b+1)*d*k]
-					gramRow2(r[a*d*k:(a+1)*d*k], rb, offs[:t+1], xs[:t+1], va, vb)
-					gramRow(rb, offs[t+1:t+2], xs[t+1:t+2], vb)
-				}
-			}
+	return start
+}
+
+// sweep is the scratch of one goroutine of rawGrams.
+type sweep struct {
+	ds     *Design
+	va, vb []float64
+	offs   []int32
+	xs     []float64
+}
+
+func newSweep(ds *Design, k int) *sweep {
+	return &sweep{ds: ds, va: make([]float64, k), vb: make([]float64, k), offs: make([]int32, ds.d), xs: make([]float64, ds.d)}
+}
+
+// row adds to g the pairs of entries lo:hi of row i (those in one band)
+// with the entries before them, with the row's weights wi.
+func (sw *sweep) row(g *grams, wi []float64, i, lo, hi int) {
+	ds, k := sw.ds, g.k
+	d, r, s := ds.d, g.r, g.s
+	va, vb, offs, xs := sw.va, sw.vb, sw.offs, sw.xs
+	a0 := ds.ptr[i]
+	// The row up to its last entry in the band: offsets into a row of r
+	// and the values.
+	for t := 0; t < hi; t++ {
+		offs[t] = ds.col[a0+t] * int32(k)
+		xs[t] = ds.value(a0 + t)
+	}
+	// Entries t and t+1 share the pairs with entries 0..t.
+	for t := lo; t < hi; t += 2 {
+		a := int(ds.col[a0+t])
+		sa := s[a*k : a*k+k]
+		for c, v := range wi {
+			va[c] = v * xs[t]
+			sa[c] += va[c]
 		}
-	})
-	return r, s
+		if t+1 == hi {
+			gramRow(r[a*d*k:(a+1)*d*k], offs[:t+1], xs[:t+1], va)
+			break
+		}
+		b := int(ds.col[a0+t+1])
+		sb := s[b*k : b*k+k]
+		for c, v := range wi {
+			vb[c] = v * xs[t+1]
+			sb[c] += vb[c]
+		}
+		rb := r[b*d*k : (b+1)*d*k]
+		gramRow2(r[a*d*k:(a+1)*d*k], rb, offs[:t+1], xs[:t+1], va, vb)
+		gramRow(rb, offs[t+1:t+2], xs[t+1:t+2], vb)
+	}
 }
 
 // gramRow adds xs[t]*va to row[offs[t] : +K] for every t, K = len(va).
@@ -338,12 +379,14 @@ func cholesky(a []float64, n int) bool {
 	return ok
 }
 
-// apply stores M v in dst for each pair (dst[i], v[i]) of parameter
-// vectors (W feature-major, then b); dst[i] and v[i] may not overlap.
-// Solving the vectors together reads each Cholesky factor once.
-func (pc *classBlocks) apply(dst, v [][]float64, threads int) {
+// Apply stores M v in dst for each pair (dst[i], v[i]) of parameter
+// vectors (W feature-major, then b, of length d*K or d*K + K); dst[i] and
+// v[i] may not overlap. Solving the vectors together reads each Cholesky
+// factor once. Cost O(K (d+1)^2) per vector (two triangular solves per
+// class).
+func (pc *ClassBlocks) Apply(dst, v [][]float64) {
 	if pc.shared() {
-		pc.applyShared(dst, v, threads)
+		pc.applyShared(dst, v)
 		return
 	}
 	k, size := pc.k, pc.size
@@ -370,7 +413,7 @@ func (pc *classBlocks) apply(dst, v [][]float64, threads int) {
 			}
 		}
 	}
-	parallel(k, threads, func(c int) {
+	parallel(k, pc.threads, func(c int) {
 		cholSolve(pc.factor(c), pc.rc[c*nv:(c+1)*nv])
 	})
 	for q, vq := range v {
@@ -394,15 +437,15 @@ func (pc *classBlocks) apply(dst, v [][]float64, threads int) {
 	}
 }
 
-// shared reports whether apply solves the classes together (applyShared):
+// shared reports whether Apply solves the classes together (applyShared):
 // one factor shared by K = 10 classes.
-func (pc *classBlocks) shared() bool { return pc.nf == 1 && pc.k == 10 }
+func (pc *ClassBlocks) shared() bool { return pc.nf == 1 && pc.k == 10 }
 
-// applyShared is apply for one factor shared by K = 10 classes: the 10
+// applyShared is Apply for one factor shared by K = 10 classes: the 10
 // classes of a block row are solved together (asm.Gemv10), so that each row
 // of the factor and of its transpose is read once per vector, not once
 // per class; the vectors are solved in parallel.
-func (pc *classBlocks) applyShared(dst, v [][]float64, threads int) {
+func (pc *ClassBlocks) applyShared(dst, v [][]float64) {
 	const k = 10
 	size := pc.size
 	for len(pc.bs) < len(v) {
@@ -410,7 +453,7 @@ func (pc *classBlocks) applyShared(dst, v [][]float64, threads int) {
 		pc.bmean = append(pc.bmean, make([]float64, size))
 	}
 	l, lt := pc.l, pc.lt
-	parallel(len(v), threads, func(q int) {
+	parallel(len(v), pc.threads, func(q int) {
 		vq, dq, b, means := v[q], dst[q], pc.bs[q], pc.bmean[q]
 		for bi, o := range pc.offs {
 			s := vq[o : o+k]
@@ -490,15 +533,4 @@ func cholSolve(l []float64, bs [][]float64) {
 			floats.AddScaled(b[:i], -b[i], li)
 		}
 	}
-}
-
-// gramPairs returns sum_i nnz_i (nnz_i + 1) / 2 over the rows of ds, the
-// number of entry pairs rawGrams visits.
-func gramPairs(ds *design) float64 {
-	p := 0.0
-	for i := 0; i < ds.n; i++ {
-		m := float64(ds.ptr[i+1] - ds.ptr[i])
-		p += m * (m + 1) / 2
-	}
-	return p
 }
