@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -109,34 +108,6 @@ type result struct {
 	b         []float64 // K
 	nIter     int
 	converged bool
-}
-
-// encodeLabels returns the sorted distinct labels of y and the class index
-// of each label, or an error for a negative label or a single class.
-func encodeLabels(y []int) (classes, idx []int, err error) {
-	seen := make(map[int]bool)
-	for i, v := range y {
-		if v < 0 {
-			return nil, nil, fmt.Errorf("softmax: y[%d] = %d: labels must be non-negative", i, v)
-		}
-		if !seen[v] {
-			seen[v] = true
-			classes = append(classes, v)
-		}
-	}
-	if len(classes) < 2 {
-		return nil, nil, fmt.Errorf("softmax: y has a single class (%d): need at least 2", classes[0])
-	}
-	slices.Sort(classes)
-	index := make(map[int]int, len(classes))
-	for i, c := range classes {
-		index[c] = i
-	}
-	idx = make([]int, len(y))
-	for i, v := range y {
-		idx[i] = index[v]
-	}
-	return classes, idx, nil
 }
 
 // newRand returns the generator of the sample draws for a seed.

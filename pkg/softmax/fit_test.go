@@ -38,7 +38,11 @@ func TestSolversReachSameOptimum(t *testing.T) {
 			models = append(models, m)
 		}
 		obj := func(m *Model) float64 {
-			return Loss(x, classIndexForTest(y, m.Classes), m.Coef, m.Intercept, &Settings{C: c})
+			yi, err := ClassIndex(y, m.Classes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return Loss(x, yi, m.Coef, m.Intercept, &Settings{C: c})
 		}
 		ref := obj(models[0])
 		var g mat.Dense
@@ -71,18 +75,6 @@ func TestSolversReachSameOptimum(t *testing.T) {
 			t.Errorf("C=%g: SAG and SAGA coef rel diff %g", c, diff)
 		}
 	}
-}
-
-func classIndexForTest(y, classes []int) []int {
-	out := make([]int, len(y))
-	for i, v := range y {
-		for c, cl := range classes {
-			if cl == v {
-				out[i] = c
-			}
-		}
-	}
-	return out
 }
 
 // TestZeroPixelsStayZero checks that the weights of pixels that are 0 in

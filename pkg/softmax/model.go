@@ -87,10 +87,20 @@ func (m *Model) PredictProba(x Data) *mat.Dense {
 // largest decision value, the first one on ties. It panics as
 // DecisionFunction.
 func (m *Model) Predict(x Data) []int {
+	pred := m.predictIndex(x)
+	for i, c := range pred {
+		pred[i] = m.Classes[c]
+	}
+	return pred
+}
+
+// predictIndex returns the index in Classes of the predicted class of each
+// sample.
+func (m *Model) predictIndex(x Data) []int {
 	z, n, k := m.scores(x)
 	pred := make([]int, n)
 	for i := range pred {
-		pred[i] = m.Classes[argmax(z[i*k:i*k+k])]
+		pred[i] = argmax(z[i*k : i*k+k])
 	}
 	return pred
 }
@@ -153,22 +163,17 @@ func (m *Model) ConfusionMatrix(x Data, y []int) [][]int {
 	if n, _ := x.Dims(); n != len(y) {
 		panic(fmt.Sprintf("softmax: ConfusionMatrix: %d labels for %d samples", len(y), n))
 	}
-	index := make(map[int]int, len(m.Classes))
-	for i, c := range m.Classes {
-		index[c] = i
+	truth, bad := classIndex(y, m.Classes)
+	if bad >= 0 {
+		panic(fmt.Sprintf("softmax: ConfusionMatrix: y[%d] = %d is not one of the model's classes", bad, y[bad]))
 	}
 	k := len(m.Classes)
 	cm := make([][]int, k)
 	for i := range cm {
 		cm[i] = make([]int, k)
 	}
-	pred := m.Predict(x)
-	for i, p := range pred {
-		t, ok := index[y[i]]
-		if !ok {
-			panic(fmt.Sprintf("softmax: ConfusionMatrix: y[%d] = %d is not one of the model's classes", i, y[i]))
-		}
-		cm[t][index[p]]++
+	for i, p := range m.predictIndex(x) {
+		cm[truth[i]][p]++
 	}
 	return cm
 }
