@@ -12,8 +12,10 @@ import (
 	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/kernel"
 )
 
-// ErrDiverged is returned (wrapped) by Fit when the weights stop being
-// finite, as scikit-learn's "Floating-point under-/overflow occurred".
+// ErrDiverged is returned (wrapped) by Fit when the weights or the
+// objective stop being finite, as scikit-learn's "Floating-point
+// under-/overflow occurred"; the error names the solver and the epoch or
+// iteration.
 var ErrDiverged = errors.New("softmax: floating-point overflow, the fit diverged")
 
 // Fit fits a multinomial logistic regression to the samples x with labels
@@ -28,6 +30,10 @@ var ErrDiverged = errors.New("softmax: floating-point overflow, the fit diverged
 // a non-finite mean or non-positive scale (Pixels), and when the fit
 // diverges (ErrDiverged). Reaching MaxIter is not an error: the model has
 // Converged == false.
+//
+// Fit reads x once, O(n d) for Dense and O(n d / 8 + nnz) for Pixels, and
+// keeps its nonzero entries for the fit; the cost of the solvers is in the
+// package documentation. Fit does not modify x or y.
 func Fit(x Data, y []int, s *Settings) (*Model, error) {
 	start := time.Now()
 	cf, err := validate(s)

@@ -21,8 +21,8 @@ type Model struct {
 	// Classes holds the sorted distinct training labels: row k of Coef is
 	// the class Classes[k]. It is scikit-learn's classes_.
 	Classes []int
-	// NIter is the number of epochs (SAG, SAGA, SGD) or L-BFGS iterations
-	// run, scikit-learn's n_iter_.
+	// NIter is the number of epochs (SAG, SAGA, SGD), L-BFGS iterations
+	// (LBFGS) or Newton iterations (NewtonCG) run, scikit-learn's n_iter_.
 	NIter int
 	// Converged reports whether the stopping rule was met before the
 	// iteration limit.
@@ -61,6 +61,9 @@ func (m *Model) scores(x Data) (z []float64, n, k int) {
 
 // DecisionFunction returns the n x K matrix of class scores W x_i + b of the
 // samples of x. It panics if x does not have the model's number of features.
+// It costs one pass over the nonzero entries of x, O(nnz K + d K), on
+// Settings.Threads goroutines; so do PredictProba, Predict, Score and
+// ConfusionMatrix.
 func (m *Model) DecisionFunction(x Data) *mat.Dense {
 	z, n, k := m.scores(x)
 	if n == 0 {

@@ -21,6 +21,7 @@ import (
 // coef is K x d (d the number of features of x), y holds class indices in
 // [0, K), and intercept is nil (no intercept) or of length K. Loss panics if
 // the shapes do not match, if a label is out of range, or if s is invalid.
+// It costs one pass over the nonzero entries of x, O(nnz K + d K).
 func Loss(x Data, y []int, coef *mat.Dense, intercept []float64, s *Settings) float64 {
 	return objective(nil, nil, x, y, coef, intercept, s)
 }
