@@ -4,203 +4,165 @@
 
 // Kernels for K = 10 classes with AVX2 and FMA, declared with their
 // reference loops in stubs_amd64.go. A row of 10 float64 is held as Y
-// (elements 0-3), Y (4-7) and X (8-9).
+// (elements 0-3), Y (4-7) and X (8-9). The uint8 and float64 versions of
+// a kernel share its body, a macro taking the macro that loads a value.
+// The macros that load arguments sit before the first TEXT, where go
+// vet's asmdecl does not check them; TestKernels does.
+
+// GEMV10ARGS loads the arguments of gemv10U8AVX2 and gemv10F64AVX2.
+#define GEMV10ARGS \
+	MOVQ z+0(FP), AX \
+	MOVQ v_base+8(FP), DI \
+	MOVQ stride+32(FP), R10 \
+	SHLQ $3, R10 \
+	MOVQ cols_base+40(FP), DX \
+	MOVQ xs_base+64(FP), R8 \
+	MOVQ cols_len+48(FP), CX
+
+// GER10ARGS loads the arguments of ger10U8AVX2 and ger10F64AVX2.
+#define GER10ARGS \
+	MOVQ g_base+0(FP), DI \
+	MOVQ $80, R10 \
+	MOVQ cols_base+24(FP), DX \
+	MOVQ xs_base+48(FP), R8 \
+	MOVQ cols_len+32(FP), CX \
+	MOVQ d+72(FP), AX
+
+// COL2X10ARGS loads the arguments of col2x10U8AVX2 and col2x10F64AVX2.
+#define COL2X10ARGS \
+	MOVQ ga+0(FP), AX \
+	MOVQ gb+8(FP), SI \
+	MOVQ res_base+16(FP), DI \
+	MOVQ ra_base+40(FP), DX \
+	MOVQ xa_base+64(FP), R8 \
+	MOVQ ra_len+48(FP), R12 \
+	MOVQ rb_base+88(FP), R10 \
+	MOVQ xb_base+112(FP), R11 \
+	MOVQ rb_len+96(FP), R13
+
+// XU8(off, b, xb) broadcasts float64(xs[R9+off]), xs uint8 in R8, to Yb
+// (Xb its low half). Clobbers R11.
+#define XU8(off, b, xb) \
+	MOVBLZX off(R8)(R9*1), R11 \
+	VXORPD xb, xb, xb \
+	VCVTSI2SDL R11, xb, xb \
+	VBROADCASTSD xb, b
+
+// XF64(off, b, xb) broadcasts xs[R9+off/8], xs float64 in R8, to Yb.
+#define XF64(off, b, xb) \
+	VBROADCASTSD off(R8)(R9*8), b
+
+// GEMVENTRY(X, xoff, coff, b, xb, a0, a1, a2) adds xs[R9+...] (broadcast
+// by X from offset xoff into Yb) times v[cols[R9+coff/4]*stride : +10] to
+// a0 (0-3), a1 (4-7) and a2 (8-9, X form). Clobbers BX.
+#define GEMVENTRY(X, xoff, coff, b, xb, a0, a1, a2) \
+	MOVLQSX coff(DX)(R9*4), BX \
+	IMULQ   R10, BX \
+	X(xoff, b, xb) \
+	VFMADD231PD (DI)(BX*1), b, a0 \
+	VFMADD231PD 32(DI)(BX*1), b, a1 \
+	VFMADD231PD 64(DI)(BX*1), xb, a2
+
+// GEMV10(X, S) is gemv10U8AVX2 (X = XU8, S = 1) or gemv10F64AVX2 (XF64,
+// 8) from z (AX), v (DI), the stride in bytes (R10), cols (DX), xs (R8)
+// and n (CX): two chains of accumulators, for the even and the odd
+// entries, added at the end.
+#define GEMV10(X, S) \
+	VMOVUPD (AX), Y0 \
+	VMOVUPD 32(AX), Y1 \
+	VMOVUPD 64(AX), X2 \
+	VXORPD Y4, Y4, Y4 \
+	VXORPD Y5, Y5, Y5 \
+	VXORPD Y6, Y6, Y6 \
+	XORQ R9, R9 \
+	MOVQ CX, R12 \
+	ANDQ $-2, R12 \
+loop2: \
+	CMPQ R9, R12 \
+	JGE  tail \
+	GEMVENTRY(X, 0, 0, Y3, X3, Y0, Y1, X2) \
+	GEMVENTRY(X, S, 4, Y7, X7, Y4, Y5, X6) \
+	ADDQ $2, R9 \
+	JMP  loop2 \
+tail: \
+	CMPQ R9, CX \
+	JGE  done \
+	GEMVENTRY(X, 0, 0, Y3, X3, Y0, Y1, X2) \
+done: \
+	VADDPD Y4, Y0, Y0 \
+	VADDPD Y5, Y1, Y1 \
+	VADDPD X6, X2, X2 \
+	VMOVUPD Y0, (AX) \
+	VMOVUPD Y1, 32(AX) \
+	VMOVUPD X2, 64(AX) \
+	VZEROUPPER \
+	RET
 
 // func gemv10U8AVX2(z *[10]float64, v []float64, stride int, cols []int32, xs []uint8)
 TEXT ·gemv10U8AVX2(SB), NOSPLIT, $0-88
-	MOVQ z+0(FP), AX
-	MOVQ v_base+8(FP), DI
-	MOVQ stride+32(FP), R10
-	SHLQ $3, R10
-	MOVQ cols_base+40(FP), DX
-	MOVQ xs_base+64(FP), R8
-	MOVQ cols_len+48(FP), CX
-	VMOVUPD (AX), Y0
-	VMOVUPD 32(AX), Y1
-	VMOVUPD 64(AX), X2
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	XORQ R9, R9
-	MOVQ CX, R12
-	ANDQ $-2, R12
-
-loop2:
-	CMPQ R9, R12
-	JGE  tail
-	MOVLQSX (DX)(R9*4), BX
-	IMULQ   R10, BX
-	MOVBLZX (R8)(R9*1), R11
-	VXORPD X3, X3, X3
-	VCVTSI2SDL R11, X3, X3
-	VBROADCASTSD X3, Y3
-	VFMADD231PD (DI)(BX*1), Y3, Y0
-	VFMADD231PD 32(DI)(BX*1), Y3, Y1
-	VFMADD231PD 64(DI)(BX*1), X3, X2
-	MOVLQSX 4(DX)(R9*4), BX
-	IMULQ   R10, BX
-	MOVBLZX 1(R8)(R9*1), R11
-	VXORPD X7, X7, X7
-	VCVTSI2SDL R11, X7, X7
-	VBROADCASTSD X7, Y7
-	VFMADD231PD (DI)(BX*1), Y7, Y4
-	VFMADD231PD 32(DI)(BX*1), Y7, Y5
-	VFMADD231PD 64(DI)(BX*1), X7, X6
-	ADDQ $2, R9
-	JMP  loop2
-
-tail:
-	CMPQ R9, CX
-	JGE  done
-	MOVLQSX (DX)(R9*4), BX
-	IMULQ   R10, BX
-	MOVBLZX (R8)(R9*1), R11
-	VXORPD X3, X3, X3
-	VCVTSI2SDL R11, X3, X3
-	VBROADCASTSD X3, Y3
-	VFMADD231PD (DI)(BX*1), Y3, Y0
-	VFMADD231PD 32(DI)(BX*1), Y3, Y1
-	VFMADD231PD 64(DI)(BX*1), X3, X2
-
-done:
-	VADDPD Y4, Y0, Y0
-	VADDPD Y5, Y1, Y1
-	VADDPD X6, X2, X2
-	VMOVUPD Y0, (AX)
-	VMOVUPD Y1, 32(AX)
-	VMOVUPD X2, 64(AX)
-	VZEROUPPER
-	RET
+	GEMV10ARGS
+	GEMV10(XU8, 1)
 
 // func gemv10F64AVX2(z *[10]float64, v []float64, stride int, cols []int32, xs []float64)
 TEXT ·gemv10F64AVX2(SB), NOSPLIT, $0-88
-	MOVQ z+0(FP), AX
-	MOVQ v_base+8(FP), DI
-	MOVQ stride+32(FP), R10
-	SHLQ $3, R10
-	MOVQ cols_base+40(FP), DX
-	MOVQ xs_base+64(FP), R8
-	MOVQ cols_len+48(FP), CX
-	VMOVUPD (AX), Y0
-	VMOVUPD 32(AX), Y1
-	VMOVUPD 64(AX), X2
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	XORQ R9, R9
-	MOVQ CX, R12
-	ANDQ $-2, R12
+	GEMV10ARGS
+	GEMV10(XF64, 8)
 
-floop2:
-	CMPQ R9, R12
-	JGE  ftail
-	MOVLQSX (DX)(R9*4), BX
-	IMULQ   R10, BX
-	VBROADCASTSD (R8)(R9*8), Y3
-	VFMADD231PD (DI)(BX*1), Y3, Y0
-	VFMADD231PD 32(DI)(BX*1), Y3, Y1
-	VFMADD231PD 64(DI)(BX*1), X3, X2
-	MOVLQSX 4(DX)(R9*4), BX
-	IMULQ   R10, BX
-	VBROADCASTSD 8(R8)(R9*8), Y7
-	VFMADD231PD (DI)(BX*1), Y7, Y4
-	VFMADD231PD 32(DI)(BX*1), Y7, Y5
-	VFMADD231PD 64(DI)(BX*1), X7, X6
-	ADDQ $2, R9
-	JMP  floop2
-
-ftail:
-	CMPQ R9, CX
-	JGE  fdone
-	MOVLQSX (DX)(R9*4), BX
-	IMULQ   R10, BX
-	VBROADCASTSD (R8)(R9*8), Y3
-	VFMADD231PD (DI)(BX*1), Y3, Y0
-	VFMADD231PD 32(DI)(BX*1), Y3, Y1
-	VFMADD231PD 64(DI)(BX*1), X3, X2
-
-fdone:
-	VADDPD Y4, Y0, Y0
-	VADDPD Y5, Y1, Y1
-	VADDPD X6, X2, X2
-	VMOVUPD Y0, (AX)
-	VMOVUPD Y1, 32(AX)
-	VMOVUPD X2, 64(AX)
-	VZEROUPPER
+// GER10(X) is ger10U8AVX2 (X = XU8) or ger10F64AVX2 (XF64) from g (DI),
+// the stride in bytes (R10), cols (DX), xs (R8), n (CX) and d (AX).
+#define GER10(X) \
+	VMOVUPD (AX), Y0 \
+	VMOVUPD 32(AX), Y1 \
+	VMOVUPD 64(AX), X2 \
+	XORQ R9, R9 \
+loop: \
+	CMPQ R9, CX \
+	JGE  done \
+	MOVLQSX (DX)(R9*4), BX \
+	IMULQ   R10, BX \
+	X(0, Y3, X3) \
+	VMOVUPD (DI)(BX*1), Y4 \
+	VMOVUPD 32(DI)(BX*1), Y5 \
+	VMOVUPD 64(DI)(BX*1), X6 \
+	VFMADD231PD Y0, Y3, Y4 \
+	VFMADD231PD Y1, Y3, Y5 \
+	VFMADD231PD X2, X3, X6 \
+	VMOVUPD Y4, (DI)(BX*1) \
+	VMOVUPD Y5, 32(DI)(BX*1) \
+	VMOVUPD X6, 64(DI)(BX*1) \
+	INCQ R9 \
+	JMP  loop \
+done: \
+	VZEROUPPER \
 	RET
 
 // func ger10U8AVX2(g []float64, cols []int32, xs []uint8, d *[10]float64)
 TEXT ·ger10U8AVX2(SB), NOSPLIT, $0-80
-	MOVQ g_base+0(FP), DI
-	MOVQ $80, R10
-	MOVQ cols_base+24(FP), DX
-	MOVQ xs_base+48(FP), R8
-	MOVQ cols_len+32(FP), CX
-	MOVQ d+72(FP), AX
-	VMOVUPD (AX), Y0
-	VMOVUPD 32(AX), Y1
-	VMOVUPD 64(AX), X2
-	XORQ R9, R9
-
-gloop:
-	CMPQ R9, CX
-	JGE  gdone
-	MOVLQSX (DX)(R9*4), BX
-	IMULQ   R10, BX
-	MOVBLZX (R8)(R9*1), R11
-	VXORPD X3, X3, X3
-	VCVTSI2SDL R11, X3, X3
-	VBROADCASTSD X3, Y3
-	VMOVUPD (DI)(BX*1), Y4
-	VMOVUPD 32(DI)(BX*1), Y5
-	VMOVUPD 64(DI)(BX*1), X6
-	VFMADD231PD Y0, Y3, Y4
-	VFMADD231PD Y1, Y3, Y5
-	VFMADD231PD X2, X3, X6
-	VMOVUPD Y4, (DI)(BX*1)
-	VMOVUPD Y5, 32(DI)(BX*1)
-	VMOVUPD X6, 64(DI)(BX*1)
-	INCQ R9
-	JMP  gloop
-
-gdone:
-	VZEROUPPER
-	RET
+	GER10ARGS
+	GER10(XU8)
 
 // func ger10F64AVX2(g []float64, cols []int32, xs []float64, d *[10]float64)
 TEXT ·ger10F64AVX2(SB), NOSPLIT, $0-80
-	MOVQ g_base+0(FP), DI
-	MOVQ $80, R10
-	MOVQ cols_base+24(FP), DX
-	MOVQ xs_base+48(FP), R8
-	MOVQ cols_len+32(FP), CX
-	MOVQ d+72(FP), AX
-	VMOVUPD (AX), Y0
-	VMOVUPD 32(AX), Y1
-	VMOVUPD 64(AX), X2
-	XORQ R9, R9
+	GER10ARGS
+	GER10(XF64)
 
-hloop:
-	CMPQ R9, CX
-	JGE  hdone
-	MOVLQSX (DX)(R9*4), BX
-	IMULQ   R10, BX
-	VBROADCASTSD (R8)(R9*8), Y3
-	VMOVUPD (DI)(BX*1), Y4
-	VMOVUPD 32(DI)(BX*1), Y5
-	VMOVUPD 64(DI)(BX*1), X6
-	VFMADD231PD Y0, Y3, Y4
-	VFMADD231PD Y1, Y3, Y5
-	VFMADD231PD X2, X3, X6
-	VMOVUPD Y4, (DI)(BX*1)
-	VMOVUPD Y5, 32(DI)(BX*1)
-	VMOVUPD X6, 64(DI)(BX*1)
-	INCQ R9
-	JMP  hloop
-
-hdone:
-	VZEROUPPER
-	RET
+// PREDENTRY(xoff, coff, b, xb, t0, t1, t2, a0, a1, a2) adds vals[R9+xoff/8]
+// (in Yb) times w - c*r, w = wr[j*20 : +10] and r = wr[j*20+10 : +10] with
+// j = cols[R9+coff/4] and c in Y14, to a0 (0-3), a1 (4-7) and a2 (8-9, X
+// form), through t0, t1 and t2 (X form). Clobbers BX.
+#define PREDENTRY(xoff, coff, b, xb, t0, t1, t2, a0, a1, a2) \
+	MOVLQSX coff(DX)(R9*4), BX \
+	IMULQ   $160, BX \
+	VBROADCASTSD xoff(R8)(R9*8), b \
+	VMOVUPD (DI)(BX*1), t0 \
+	VMOVUPD 32(DI)(BX*1), t1 \
+	VMOVUPD 64(DI)(BX*1), t2 \
+	VFNMADD231PD 80(DI)(BX*1), Y14, t0 \
+	VFNMADD231PD 112(DI)(BX*1), Y14, t1 \
+	VFNMADD231PD 144(DI)(BX*1), X14, t2 \
+	VFMADD231PD t0, b, a0 \
+	VFMADD231PD t1, b, a1 \
+	VFMADD231PD t2, xb, a2
 
 // func sagPredict10AVX2(z *[10]float64, wr []float64, cols []int32, vals []float64, c float64)
 TEXT ·sagPredict10AVX2(SB), NOSPLIT, $0-88
@@ -223,48 +185,15 @@ TEXT ·sagPredict10AVX2(SB), NOSPLIT, $0-88
 ploop2:
 	CMPQ R9, R12
 	JGE  ptail
-	MOVLQSX (DX)(R9*4), BX
-	IMULQ   $160, BX
-	VBROADCASTSD (R8)(R9*8), Y3
-	VMOVUPD (DI)(BX*1), Y8
-	VMOVUPD 32(DI)(BX*1), Y9
-	VMOVUPD 64(DI)(BX*1), X10
-	VFNMADD231PD 80(DI)(BX*1), Y14, Y8
-	VFNMADD231PD 112(DI)(BX*1), Y14, Y9
-	VFNMADD231PD 144(DI)(BX*1), X14, X10
-	VFMADD231PD Y8, Y3, Y0
-	VFMADD231PD Y9, Y3, Y1
-	VFMADD231PD X10, X3, X2
-	MOVLQSX 4(DX)(R9*4), BX
-	IMULQ   $160, BX
-	VBROADCASTSD 8(R8)(R9*8), Y7
-	VMOVUPD (DI)(BX*1), Y11
-	VMOVUPD 32(DI)(BX*1), Y12
-	VMOVUPD 64(DI)(BX*1), X13
-	VFNMADD231PD 80(DI)(BX*1), Y14, Y11
-	VFNMADD231PD 112(DI)(BX*1), Y14, Y12
-	VFNMADD231PD 144(DI)(BX*1), X14, X13
-	VFMADD231PD Y11, Y7, Y4
-	VFMADD231PD Y12, Y7, Y5
-	VFMADD231PD X13, X7, X6
+	PREDENTRY(0, 0, Y3, X3, Y8, Y9, X10, Y0, Y1, X2)
+	PREDENTRY(8, 4, Y7, X7, Y11, Y12, X13, Y4, Y5, X6)
 	ADDQ $2, R9
 	JMP  ploop2
 
 ptail:
 	CMPQ R9, CX
 	JGE  pdone
-	MOVLQSX (DX)(R9*4), BX
-	IMULQ   $160, BX
-	VBROADCASTSD (R8)(R9*8), Y3
-	VMOVUPD (DI)(BX*1), Y8
-	VMOVUPD 32(DI)(BX*1), Y9
-	VMOVUPD 64(DI)(BX*1), X10
-	VFNMADD231PD 80(DI)(BX*1), Y14, Y8
-	VFNMADD231PD 112(DI)(BX*1), Y14, Y9
-	VFNMADD231PD 144(DI)(BX*1), X14, X10
-	VFMADD231PD Y8, Y3, Y0
-	VFMADD231PD Y9, Y3, Y1
-	VFMADD231PD X10, X3, X2
+	PREDENTRY(0, 0, Y3, X3, Y8, Y9, X10, Y0, Y1, X2)
 
 pdone:
 	VADDPD Y4, Y0, Y0
@@ -511,97 +440,49 @@ TEXT ·exp10AVX2(SB), NOSPLIT, $0-16
 	VMOVUPD X6, 64(SI) \
 	VZEROUPPER
 
-// func col2x10U8AVX2(ga, gb *[10]float64, res []float64, ra []int32, xa []uint8, rb []int32, xb []uint8)
-// The two chains are interleaved for instruction-level parallelism.
-TEXT ·col2x10U8AVX2(SB), NOSPLIT, $0-136
-	MOVQ ga+0(FP), AX
-	MOVQ gb+8(FP), SI
-	MOVQ res_base+16(FP), DI
-	MOVQ ra_base+40(FP), DX
-	MOVQ xa_base+64(FP), R8
-	MOVQ ra_len+48(FP), R12
-	MOVQ rb_base+88(FP), R10
-	MOVQ xb_base+112(FP), R11
-	MOVQ rb_len+96(FP), R13
-	COLLOAD
-
-cboth:
-	CMPQ R9, CX
-	JGE  ctaila
-	COLU8(R8, DX, Y3, X3, Y0, Y1, X2)
-	COLU8(R11, R10, Y7, X7, Y4, Y5, X6)
-	INCQ R9
-	JMP  cboth
-
-ctaila:
-	MOVQ CX, R9
-
-ctaila1:
-	CMPQ R9, R12
-	JGE  ctailb
-	COLU8(R8, DX, Y3, X3, Y0, Y1, X2)
-	INCQ R9
-	JMP  ctaila1
-
-ctailb:
-	MOVQ CX, R9
-
-ctailb1:
-	CMPQ R9, R13
-	JGE  cdone
-	COLU8(R11, R10, Y7, X7, Y4, Y5, X6)
-	INCQ R9
-	JMP  ctailb1
-
-cdone:
-	COLSTORE
+// COL2X10(COL) is col2x10U8AVX2 (COL = COLU8) or col2x10F64AVX2 (COLF64)
+// from ga (AX), gb (SI), res (DI), ra (DX), xa (R8), na (R12), rb (R10),
+// xb (R11) and nb (R13): the two chains interleaved for
+// instruction-level parallelism while both have entries, then the rest of
+// each.
+#define COL2X10(COL) \
+	COLLOAD \
+both: \
+	CMPQ R9, CX \
+	JGE  taila \
+	COL(R8, DX, Y3, X3, Y0, Y1, X2) \
+	COL(R11, R10, Y7, X7, Y4, Y5, X6) \
+	INCQ R9 \
+	JMP  both \
+taila: \
+	MOVQ CX, R9 \
+taila1: \
+	CMPQ R9, R12 \
+	JGE  tailb \
+	COL(R8, DX, Y3, X3, Y0, Y1, X2) \
+	INCQ R9 \
+	JMP  taila1 \
+tailb: \
+	MOVQ CX, R9 \
+tailb1: \
+	CMPQ R9, R13 \
+	JGE  done \
+	COL(R11, R10, Y7, X7, Y4, Y5, X6) \
+	INCQ R9 \
+	JMP  tailb1 \
+done: \
+	COLSTORE \
 	RET
+
+// func col2x10U8AVX2(ga, gb *[10]float64, res []float64, ra []int32, xa []uint8, rb []int32, xb []uint8)
+TEXT ·col2x10U8AVX2(SB), NOSPLIT, $0-136
+	COL2X10ARGS
+	COL2X10(COLU8)
 
 // func col2x10F64AVX2(ga, gb *[10]float64, res []float64, ra []int32, xa []float64, rb []int32, xb []float64)
-// The two chains are interleaved for instruction-level parallelism.
 TEXT ·col2x10F64AVX2(SB), NOSPLIT, $0-136
-	MOVQ ga+0(FP), AX
-	MOVQ gb+8(FP), SI
-	MOVQ res_base+16(FP), DI
-	MOVQ ra_base+40(FP), DX
-	MOVQ xa_base+64(FP), R8
-	MOVQ ra_len+48(FP), R12
-	MOVQ rb_base+88(FP), R10
-	MOVQ xb_base+112(FP), R11
-	MOVQ rb_len+96(FP), R13
-	COLLOAD
-
-dboth:
-	CMPQ R9, CX
-	JGE  dtaila
-	COLF64(R8, DX, Y3, X3, Y0, Y1, X2)
-	COLF64(R11, R10, Y7, X7, Y4, Y5, X6)
-	INCQ R9
-	JMP  dboth
-
-dtaila:
-	MOVQ CX, R9
-
-dtaila1:
-	CMPQ R9, R12
-	JGE  dtailb
-	COLF64(R8, DX, Y3, X3, Y0, Y1, X2)
-	INCQ R9
-	JMP  dtaila1
-
-dtailb:
-	MOVQ CX, R9
-
-dtailb1:
-	CMPQ R9, R13
-	JGE  ddone
-	COLF64(R11, R10, Y7, X7, Y4, Y5, X6)
-	INCQ R9
-	JMP  dtailb1
-
-ddone:
-	COLSTORE
-	RET
+	COL2X10ARGS
+	COL2X10(COLF64)
 
 // func softmax10AVX2(z *[10]float64) (sum, m float64, ok bool)
 TEXT ·softmax10AVX2(SB), NOSPLIT, $0-25
