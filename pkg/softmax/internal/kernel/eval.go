@@ -296,7 +296,10 @@ func ce10[T uint8 | float64](e *Evaluator, vals, cvals []T, p *evalPart, g []flo
 			asm.Gemv10(&z, e.v, 10, cols, xs)
 			yi := e.y[i]
 			zy := z[yi]
-			m, sm := softmax10(&z)
+			sm, m, ok := asm.Softmax10(&z)
+			if !ok {
+				m, sm = softmax10(&z)
+			}
 			ce += m - zy
 			prod *= sm
 			if nprod++; nprod == logBatch {
@@ -349,15 +352,12 @@ func colAcc[T uint8 | float64](g, res []float64, ptr []int32, rows []int32, xs [
 	}
 }
 
-// softmax10 is Softmax for 10 classes, except that it returns the maximum
-// m of z and sum = sum_k exp(z_k - m), leaving the logarithm of
-// log-sum-exp = m + log(sum) to the caller. Rows whose logits span more
-// than asm.Softmax10 takes (700), or hold NaNs or infinities, take the
-// scalar path here, with the same operations in the same order.
+// softmax10 is asm.Softmax10 for the rows it refuses, whose logits span
+// more than 700 or hold NaNs or infinities: it replaces z by its softmax
+// and returns the maximum m of z and sum = sum_k exp(z_k - m), leaving the
+// logarithm of log-sum-exp = m + log(sum) to the caller, with the
+// operations of asm.Softmax10 in the same order.
 func softmax10(z *[10]float64) (m, sum float64) {
-	if sum, m, ok := asm.Softmax10(z); ok {
-		return m, sum
-	}
 	m = z[0]
 	for _, x := range z[1:] {
 		m = max(m, x)
