@@ -15,7 +15,7 @@
 #              cache; the fuzz targets' seed corpora run as ordinary tests), shown as plain go
 #              test shows it; the summary counts the tests (subtests included) passed, failed
 #              and skipped, and names each skip
-#   race       go test -count=1 -race -short on the packages with goroutines: pkg/softmax,
+#   race       go test -count=1 -race -short on the packages with goroutines: pkg/softmax (and its kernels),
 #              pkg/display and pkg/mnist (less its tests that only decode the real files,
 #              which the race detector slows tenfold); needs cgo and a C compiler
 #   checker    the tests of scripts/check-notebooks.py (scripts/check_notebooks_test.py:
@@ -211,7 +211,7 @@ race() {
 	# pkg/mnist's Example and TestReal* decode the real files on one goroutine each (the
 	# concurrent decoding is tested on small files); under the detector they take 30 s.
 	local rc=0
-	go test -count=1 -race -short ./pkg/softmax ./pkg/display || rc=1
+	go test -count=1 -race -short ./pkg/softmax/... ./pkg/display || rc=1
 	go test -count=1 -race -short -skip '^(Example|TestReal.*)$' ./pkg/mnist || rc=1
 	return "$rc"
 }
