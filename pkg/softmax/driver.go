@@ -165,6 +165,9 @@ func minimize(p *problem, o *fullBatch, m batchMethod, stop stopRules) (*result,
 		f = fNew
 		res.nIter = iter + 1
 		o.report(p, iter+1, f, x, prevW)
+		if err := p.stopped(iter + 1); err != nil {
+			return nil, err
+		}
 		if stop.ftol > 0 && (fOld-f)/math.Max(math.Max(math.Abs(fOld), math.Abs(f)), 1) <= stop.ftol {
 			res.converged = true
 			break

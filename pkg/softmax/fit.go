@@ -1,6 +1,7 @@
 package softmax
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -35,6 +36,15 @@ var ErrDiverged = errors.New("softmax: floating-point overflow, the fit diverged
 // keeps its nonzero entries for the fit; the cost of the solvers is in the
 // package documentation. Fit does not modify x or y.
 func Fit(x Data, y []int, s *Settings) (*Model, error) {
+	return FitContext(context.Background(), x, y, s)
+}
+
+// FitContext is Fit that stops when ctx is done: it checks ctx before the
+// fit and after every epoch or iteration (so it returns within one of
+// them, and within the preconditioner's build for a preconditioned
+// L-BFGS), and then returns an error that wraps ctx.Err() and names the
+// solver and the iterations run. Otherwise it is Fit, bit for bit.
+func FitContext(ctx context.Context, x Data, y []int, s *Settings) (*Model, error) {
 	start := time.Now()
 	cf, err := validate(s)
 	if err != nil {
@@ -56,7 +66,10 @@ func Fit(x Data, y []int, s *Settings) (*Model, error) {
 		return nil, err
 	}
 	k := len(classes)
-	p := &problem{ds: ds, y: yi, k: k, cf: cf, start: start}
+	p := &problem{ctx: ctx, ds: ds, y: yi, k: k, cf: cf, start: start}
+	if err := p.stopped(0); err != nil {
+		return nil, err
+	}
 	var res *result
 	switch cf.Solver {
 	case SAG, SAGA:
@@ -90,6 +103,7 @@ func Fit(x Data, y []int, s *Settings) (*Model, error) {
 
 // problem is a validated fitting problem.
 type problem struct {
+	ctx   context.Context
 	ds    *kernel.Design
 	y     []int // class indices
 	k     int
@@ -106,6 +120,16 @@ func (p *problem) record(pr Progress) {
 	pr.Solver = p.cf.Solver
 	pr.Elapsed = time.Since(p.start)
 	p.cf.Progress(pr)
+}
+
+// stopped returns nil while the context of p is not done, and otherwise
+// an error wrapping its error that says the fit stopped after iter
+// epochs or iterations.
+func (p *problem) stopped(iter int) error {
+	if err := p.ctx.Err(); err != nil {
+		return fmt.Errorf("softmax: %v fit stopped after %d iterations: %w", p.cf.Solver, iter, err)
+	}
+	return nil
 }
 
 // result is the outcome of a solver.

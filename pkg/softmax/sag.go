@@ -29,6 +29,9 @@ func fitSAG(p *problem) (*result, error) {
 		s.Weights(w)
 		rel := relChange(w, prev)
 		p.record(Progress{Iter: epoch, Loss: ce / float64(n), Objective: math.NaN(), RelChange: rel})
+		if err := p.stopped(epoch); err != nil {
+			return nil, err
+		}
 		if rel <= cf.tol {
 			res.converged = true
 			break

@@ -61,6 +61,9 @@ func fitSGD(p *problem) (*result, error) {
 		rel := relChange(w, prev)
 		res.converged = rel <= cf.tol
 		p.record(Progress{Iter: epoch, Loss: ce / float64(n), Objective: math.NaN(), RelChange: rel})
+		if err := p.stopped(epoch); err != nil {
+			return nil, err
+		}
 	}
 	res.w = w
 	res.b = b
