@@ -9,31 +9,10 @@ import (
 	"image/png"
 	"math"
 	"slices"
-	"sync"
 	"testing"
 
 	"github.com/mlphys/softmax-mnist/pkg/drawing"
-	"github.com/mlphys/softmax-mnist/pkg/softmax"
 )
-
-// portModel is PortModel on the port's data, fitted once per test binary.
-var portModel = sync.OnceValues(func() (*softmax.Model, error) {
-	sp, err := prepared()
-	if err != nil {
-		return nil, err
-	}
-	return PortModel(sp)
-})
-
-func testReader(t *testing.T) reader {
-	t.Helper()
-	sp := realSplit(t)
-	m, err := portModel()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return reader{model: m, scaler: &sp.Scaler}
-}
 
 // canvasURL returns img as a browser canvas gives it: a PNG data URL.
 func canvasURL(t testing.TB, img image.Image) string {

@@ -2,6 +2,7 @@ package explore
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"maps"
 	"math"
@@ -66,9 +67,10 @@ func newExplorer(sp *experiment.Split) (*explorer, error) {
 }
 
 // fit fits ch, measures it, adds it to its path and draws the weights and
-// the path. It returns ErrSuperseded if stop returned true after an epoch
-// (see fitUnless); progress, if not nil, is called after every epoch.
-func (e *explorer) fit(ch Choice, stop func() bool, progress func(softmax.Progress)) (*fitResult, error) {
+// the path. It returns ErrSuperseded if ctx ended or stop returned true
+// after an epoch (see fitUnless); progress, if not nil, is called after
+// every epoch.
+func (e *explorer) fit(ctx context.Context, ch Choice, stop func() bool, progress func(softmax.Progress)) (*fitResult, error) {
 	if err := ch.Validate(); err != nil {
 		return nil, err
 	}
@@ -76,7 +78,7 @@ func (e *explorer) fit(ch Choice, stop func() bool, progress func(softmax.Progre
 	s := ch.Settings()
 	s.Progress = progress
 	t0 := time.Now()
-	m, err := fitUnless(sp.TrainData(), sp.Train.Ints(), s, stop)
+	m, err := fitUnless(ctx, sp.TrainData(), sp.Train.Ints(), s, stop)
 	if err != nil {
 		return nil, err
 	}

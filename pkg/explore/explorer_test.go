@@ -2,6 +2,7 @@ package explore
 
 import (
 	"bytes"
+	"context"
 	"image/png"
 	"testing"
 
@@ -24,7 +25,7 @@ func TestExplorerFit(t *testing.T) {
 	}
 	var sparsity [2]float64
 	for i, ch := range []Choice{DefaultChoice, {LogC: -2, Penalty: softmax.L1, Size: 5000}} {
-		r, err := e.fit(ch, never, nil)
+		r, err := e.fit(context.Background(), ch, never, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +79,7 @@ func TestExplorerPath(t *testing.T) {
 		{Choice{LogC: -1, Penalty: softmax.L1, Size: 5000}, 1},
 		{l1(2), 3},
 	} {
-		r, err := e.fit(tc.ch, never, nil)
+		r, err := e.fit(context.Background(), tc.ch, never, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +108,7 @@ func TestExplorerBadChoice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.fit(Choice{LogC: 0, Penalty: softmax.L2, Size: 123}, never, nil); err == nil {
+	if _, err := e.fit(context.Background(), Choice{LogC: 0, Penalty: softmax.L2, Size: 123}, never, nil); err == nil {
 		t.Error("a size not offered was fitted")
 	}
 	if sp := e.sets[50000]; sp == nil || sp.Train.Len() != 50000 {

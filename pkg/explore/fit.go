@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"context"
 	"errors"
 
 	"github.com/mlphys/softmax-mnist/pkg/experiment"
@@ -24,39 +25,29 @@ func PortModel(sp *experiment.Split) (*softmax.Model, error) {
 	})
 }
 
-// superseded is the value fitUnless panics with to leave softmax.Fit.
-type superseded struct{}
-
-// fitUnless is softmax.Fit(x, y, &s) that stops at the end of the first
-// epoch (or iteration) after which stop returns true, and then returns
-// ErrSuperseded. s.Progress, if set, is still called after every epoch.
+// fitUnless is softmax.FitContext(ctx, x, y, &s) that also stops at the
+// end of the first epoch (or iteration) after which stop returns true. It
+// returns ErrSuperseded when it stopped for either reason. s.Progress, if
+// set, is still called after every epoch.
 //
-// pkg/softmax has no cancellation, so this is the one place that stops a
-// fit from outside, and the one to change when it gets one (a context in
-// Settings, or a Progress that can return an error): it panics from the
-// Progress hook and recovers here. That is sound because softmax.Fit calls
-// Progress on the goroutine that called Fit, between epochs, when the
-// goroutines of its parallel kernels have joined (softmax.Settings.Progress
-// documents the goroutine; sag.go, batch.go and sgd.go call it after the
-// epoch's work), so nothing is left running and only the fit's own
-// allocations are dropped. Any other panic is passed on.
-func fitUnless(x softmax.Data, y []int, s softmax.Settings, stop func() bool) (m *softmax.Model, err error) {
+// This is the one place that stops a fit from outside: stop is asked from
+// the Progress hook, which softmax calls after every epoch, just before it
+// checks its context; a true answer cancels that context.
+func fitUnless(ctx context.Context, x softmax.Data, y []int, s softmax.Settings, stop func() bool) (*softmax.Model, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	progress := s.Progress
 	s.Progress = func(p softmax.Progress) {
 		if progress != nil {
 			progress(p)
 		}
 		if stop() {
-			panic(superseded{})
+			cancel()
 		}
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			if _, ok := r.(superseded); !ok {
-				panic(r)
-			}
-			m, err = nil, ErrSuperseded
-		}
-	}()
-	return softmax.Fit(x, y, &s)
+	m, err := softmax.FitContext(ctx, x, y, &s)
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return nil, ErrSuperseded
+	}
+	return m, err
 }

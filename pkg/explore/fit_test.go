@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -23,7 +24,7 @@ func TestFitUnlessNeverStopped(t *testing.T) {
 	}
 	epochs := 0
 	s.Progress = func(softmax.Progress) { epochs++ }
-	got, err := fitUnless(small.TrainData(), small.Train.Ints(), s, never)
+	got, err := fitUnless(context.Background(), small.TrainData(), small.Train.Ints(), s, never)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func TestFitUnlessStops(t *testing.T) {
 	s := softmax.Settings{C: 1, Solver: softmax.SAG, Tol: 1e-300, MaxIter: 30}
 	epochs := 0
 	s.Progress = func(softmax.Progress) { epochs++ }
-	m, err := fitUnless(small.TrainData(), small.Train.Ints(), s, func() bool { return epochs >= 2 })
+	m, err := fitUnless(context.Background(), small.TrainData(), small.Train.Ints(), s, func() bool { return epochs >= 2 })
 	if !errors.Is(err, ErrSuperseded) || m != nil {
 		t.Fatalf("fitUnless = %v, %v; want nil, ErrSuperseded", m, err)
 	}
@@ -55,19 +56,21 @@ func TestFitUnlessStops(t *testing.T) {
 	}
 }
 
-// A panic that is not fitUnless's own passes through.
-func TestFitUnlessPassesPanics(t *testing.T) {
+// A context that has ended stops the fit before its first epoch.
+func TestFitUnlessContext(t *testing.T) {
 	sp := realSplit(t)
 	small, err := sp.Subsample(1000, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
-		if r := recover(); r != "boom" {
-			t.Errorf("recovered %v, want the hook's own panic", r)
-		}
-	}()
-	s := softmax.Settings{Solver: softmax.SAG, Progress: func(softmax.Progress) { panic("boom") }}
-	_, err = fitUnless(small.TrainData(), small.Train.Ints(), s, never)
-	t.Errorf("fitUnless returned (%v) instead of panicking", err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	epochs := 0
+	s := softmax.Settings{Solver: softmax.SAG, Progress: func(softmax.Progress) { epochs++ }}
+	if m, err := fitUnless(ctx, small.TrainData(), small.Train.Ints(), s, never); !errors.Is(err, ErrSuperseded) || m != nil {
+		t.Errorf("fitUnless with an ended context = %v, %v; want nil, ErrSuperseded", m, err)
+	}
+	if epochs != 0 {
+		t.Errorf("%d epochs run", epochs)
+	}
 }

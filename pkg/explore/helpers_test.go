@@ -1,31 +1,46 @@
 package explore
 
 import (
-	"errors"
-	"os"
 	"sync"
 	"testing"
 
+	"github.com/mlphys/softmax-mnist/internal/mnisttest"
 	"github.com/mlphys/softmax-mnist/pkg/experiment"
-	"github.com/mlphys/softmax-mnist/pkg/mnist"
+	"github.com/mlphys/softmax-mnist/pkg/softmax"
 )
 
-// prepared is the port notebook's data (experiment.Prepare on the real
-// MNIST), made once per test binary.
-var prepared = sync.OnceValues(func() (*experiment.Split, error) { return experiment.Prepare(nil) })
+var shared struct {
+	split     sync.Once
+	sp        *experiment.Split
+	spErr     error
+	model     sync.Once
+	port      *softmax.Model
+	portError error
+}
 
-// realSplit returns the port's data. It skips the test only if MNIST is not
-// found, and never when CI=true, where a missing MNIST is a failure.
+// realSplit returns the port notebook's data (experiment.PrepareSet on the
+// real MNIST), made once per test binary; mnisttest decides when a test
+// may skip for want of MNIST.
 func realSplit(t testing.TB) *experiment.Split {
 	t.Helper()
-	sp, err := prepared()
-	if errors.Is(err, mnist.ErrNotFound) && os.Getenv("CI") != "true" {
-		t.Skipf("MNIST is not available: %v", err)
+	all := mnisttest.Set(t)
+	shared.split.Do(func() { shared.sp, shared.spErr = experiment.PrepareSet(all, nil) })
+	if shared.spErr != nil {
+		t.Fatal(shared.spErr)
 	}
-	if err != nil {
-		t.Fatal(err)
+	return shared.sp
+}
+
+// testReader returns a reader with PortModel on the port's data, fitted
+// once per test binary.
+func testReader(t testing.TB) reader {
+	t.Helper()
+	sp := realSplit(t)
+	shared.model.Do(func() { shared.port, shared.portError = PortModel(sp) })
+	if shared.portError != nil {
+		t.Fatal(shared.portError)
 	}
-	return sp
+	return reader{model: shared.port, scaler: &sp.Scaler}
 }
 
 // never is a stop function that never stops a fit.

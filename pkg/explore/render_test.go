@@ -2,6 +2,7 @@ package explore
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -25,7 +26,7 @@ func testFit(t *testing.T) *fitResult {
 		t.Fatal(err)
 	}
 	for _, logC := range []float64{0, -2} {
-		r, err := e.fit(Choice{LogC: logC, Penalty: softmax.L1, Size: 1000}, never, nil)
+		r, err := e.fit(context.Background(), Choice{LogC: logC, Penalty: softmax.L1, Size: 1000}, never, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -71,7 +71,7 @@ func Run(sp *experiment.Split, model *softmax.Model, s *Settings) error {
 	if err != nil {
 		return err
 	}
-	first, err := exp.fit(DefaultChoice, func() bool { return false }, nil)
+	first, err := exp.fit(context.Background(), DefaultChoice, func() bool { return false }, nil)
 	if err != nil {
 		return err
 	}
@@ -219,8 +219,8 @@ func (s *session) fitter(ctx context.Context) {
 		if !ok {
 			continue
 		}
-		stop := func() bool { return ctx.Err() != nil || s.mail.superseded(l.Seq) }
-		r, err := s.exp.fit(l.Choice, stop, s.progress(l))
+		stop := func() bool { return s.mail.superseded(l.Seq) }
+		r, err := s.exp.fit(ctx, l.Choice, stop, s.progress(l))
 		if errors.Is(err, ErrSuperseded) {
 			s.mu.Lock()
 			s.superseded++
