@@ -223,6 +223,12 @@ func TestProgressFraction(t *testing.T) {
 	if err != nil || !strings.Contains(h, `<progress value="0.523" max="1">`) || !strings.Contains(h, "epoch 2, change 0.3 (stops below 0.1), 1500 ms") {
 		t.Errorf("progress fragment %q, %v", h, err)
 	}
+	// Before the first epoch: a progress element without a value, which
+	// browsers draw as indeterminate.
+	h, err = render("progress", newProgressView(DefaultChoice, softmax.Progress{}))
+	if err != nil || !strings.Contains(h, `<progress max="1"></progress>`) || !strings.Contains(h, "first epoch") {
+		t.Errorf("progress fragment before the first epoch %q, %v", h, err)
+	}
 }
 
 // script passes its configuration as JSON that cannot end the script

@@ -7,10 +7,11 @@
 //   1. penalty L1 at C = 1e5, then the C slider dragged down to 1e-2: the
 //      sparsity shown goes up and the weights image changes;
 //   2. single slider steps on 5000 and on 50000 images: the refit latency,
-//      seen by the page and spent in Go;
+//      seen by the page and spent in Go, and the progress bar on 50000;
 //   3. a vertical stroke on the canvas: the model predicts 1;
 //   4. Clear, a closed loop: the model predicts 0;
-//   5. Stop: the cell ends and the kernel goes idle.
+//   5. Stop: the cell ends, having superseded running fits during the drag,
+//      and the kernel goes idle.
 //
 // Screenshots of each state go to build/e2e/explore-*.png, a summary with the
 // latencies to build/e2e/explore-result.json. Every wait is bounded; the
@@ -220,6 +221,17 @@ async function stroke(page, server, s, pts) {
   return waitPanel(page, server, 'the reading of the drawing', (p) => p.drawSeq > before.drawSeq && p.pred !== '', bound.draw);
 }
 
+// progressShot moves the slider on 50000 images and takes a screenshot
+// while the progress bar shows, then waits for the fit.
+async function progressShot(page, server, s) {
+  const before = await page.evaluate(panelState);
+  await page.locator(`#${s.id}_logc`).press('ArrowRight');
+  await waitPanel(page, server, 'a progress bar after an epoch', (p) => /epoch \d+,/.test(p.progress), bound.draw);
+  await shot(page, s, 'progress-50000');
+  log(`progress on 50000 images: ${(await page.evaluate(panelState)).progress}`);
+  await waitPanel(page, server, 'the fit on 50000 images', (p) => p.fitSeq > before.fitSeq, bound.fit);
+}
+
 async function shot(page, s, name) {
   const file = path.join(outDir, `explore-${name}.png`);
   await page.locator(`#${s.id}`).screenshot({ path: file, timeout: 20_000 });
@@ -279,6 +291,7 @@ test('explore.ipynb: the C slider and the canvas drive the Go kernel in JupyterL
     s = await choose(page, server, s, 'penalty', 'l2');
     result.latency.l2_5000 = await latency(page, server, s, 8);
     s = await choose(page, server, s, 'size', '50000');
+    await progressShot(page, server, s);
     result.latency.l2_50000 = await latency(page, server, s, 4);
     s = await choose(page, server, s, 'size', '5000');
     for (const [k, v] of Object.entries(result.latency)) log(`latency ${k}: page ${v.page.join(', ')} ms (median ${v.pageMedian}); in Go ${v.go.join(', ')} ms (median ${v.goMedian})`);
@@ -310,6 +323,11 @@ test('explore.ipynb: the C slider and the canvas drive the Go kernel in JupyterL
       null, { timeout: bound.stop });
     const out = await page.locator('.jp-OutputArea-output', { hasText: /explore: stopped by the Stop button/ }).innerText({ timeout: 10_000 });
     log(`stopped: ${out.trim()}; kernel idle`);
+    // The drag alone sent about 25 changes, each a refit of 60 ms or more:
+    // newer ones must have superseded running fits.
+    const [, fits, superseded] = out.match(/after (\d+) fits \((\d+) superseded\)/) || [];
+    result.fits = { fits: Number(fits), superseded: Number(superseded) };
+    assert.ok(Number(superseded) >= 1, `no fit was superseded: ${out}`);
     await shot(page, s, 'stopped');
     result.ok = true;
   } catch (e) {
