@@ -49,8 +49,11 @@
       if (typeof url !== 'string' || !url.startsWith(gonb) || !url.endsWith('/channels')) return url;
       const id = url.slice(gonb.length, -'/channels'.length);
       if (!id || id.includes('/')) return url;
-      // GoNB's script assigns globalThis.gonb_comm just before it opens the socket.
-      if (globalThis.gonb_comm && globalThis.gonb_comm._ws_url === url) patchAck(globalThis.gonb_comm);
+      // GoNB's script assigns globalThis.gonb_comm just before it opens the
+      // socket, and its methods after: patch once the script has run, long
+      // before the socket opens and the wait starts.
+      const comm = globalThis.gonb_comm;
+      if (comm && comm._ws_url === url) queueMicrotask(() => patchAck(comm));
       if (!ws) return url;
       let fixed = ws + 'api/kernels/' + id + '/channels';
       // JupyterLab sends the token in the URL only to another host; the same
