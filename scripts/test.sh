@@ -12,8 +12,12 @@
 #              seed corpora run as ordinary tests; the Dockerfile test in scripts/dockerfile
 #              is one of the packages)
 #   race       go test -count=1 -race -short ./pkg/softmax (needs cgo and a C compiler)
-#   notebooks  bash scripts/run-notebooks.sh: every notebook executed headless and checked
-#              (errors, panics, figures, the port's score and sparsity); needs go build ./...
+#   nbtools    the tests of the notebook tools (scripts/test_nb*.py, Python unittest in .venv):
+#              the comparison of committed and fresh outputs
+#   notebooks  bash scripts/run-notebooks.sh --restart: every notebook executed headless and
+#              checked (errors, panics, figures, the port's score and sparsity, the committed
+#              outputs equal to the fresh ones), then the restart test (each code cell alone
+#              on a fresh kernel after the connect cell); needs go build ./...
 #   e2e        bash scripts/e2e/run.sh: the browser test; runs when CI=true or with --e2e
 #   docker     bash scripts/docker-smoke.sh; only with --docker (needs a Docker engine)
 # A stage whose script does not exist yet is reported as skipped.
@@ -182,12 +186,18 @@ fi
 build_ok=1
 go build ./... >/dev/null 2>&1 || build_ok=0
 
+if [ -x .venv/bin/python ]; then
+	stage nbtools .venv/bin/python -m unittest discover -s scripts -p 'test_nb*.py' || true
+else
+	skip nbtools "no .venv (scripts/setup.sh makes it)"
+fi
+
 if [ ! -f scripts/run-notebooks.sh ]; then
 	skip notebooks "no scripts/run-notebooks.sh yet"
 elif [ "$build_ok" = 0 ]; then
 	record notebooks FAILED 0 "not run: go build ./... fails"
 else
-	stage notebooks bash scripts/run-notebooks.sh || true
+	stage notebooks bash scripts/run-notebooks.sh --restart || true
 fi
 
 if [ "$e2e" = 0 ]; then
