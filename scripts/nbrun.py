@@ -24,11 +24,12 @@ skips it.
 
 restart is the restart test. For every code cell after the first (the connect
 cell) of each NOTEBOOK it starts a fresh kernel, runs the connect cell and then
-that cell alone, up to --jobs cells at once, and checks the result with
-scripts/check-notebooks.py (no error, no panic or "exit status" text, an image in
-a cell tagged "figure") and that the cell showed something. The executed
-two-cell notebooks go to DIR/restart/. It prints one line per cell, with the
-cell's number and the problems of a failing one.
+that cell alone, up to --jobs cells at once, and checks the result with the
+functions of scripts/check-notebooks.py: no error, no panic or "exit status"
+text, the result lines the cell prints as testdata/notebook_results.json expects
+them, its figure as declared there; and that the cell showed something. The
+executed notebooks (every other code cell empty) go to DIR/restart/. It prints
+one line per cell, with the cell's number and the problems of a failing one.
 
 Exit status: 0 ok; 1 a notebook or cell failed, or outputs differ (check);
 2 bad usage.
@@ -37,9 +38,10 @@ Exit status: 0 ok; 1 a notebook or cell failed, or outputs differ (check);
 import argparse
 import asyncio
 import copy
+import importlib.util
+import json
 import os
 import re
-import subprocess
 import sys
 import time
 from datetime import datetime
@@ -200,15 +202,46 @@ async def run(args):
     return 1 if failed else 0
 
 
-async def restart_one(path, nb, connect, i, args, sem):
+def load_checker():
+    """Returns scripts/check-notebooks.py as a module and its expectations."""
+    spec = importlib.util.spec_from_file_location("check_notebooks", os.path.join(SCRIPTS, "check-notebooks.py"))
+    checker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(checker)
+    with open(checker.DEFAULT_EXPECT, encoding="utf-8") as f:
+        return checker, json.load(f)
+
+
+def restart_problems(checker, expect, name, nb, i):
+    """Returns the problems of cell i of the executed notebook nb (its other code
+    cells but the connect cell emptied), judged as check-notebooks.py judges a whole
+    notebook: no error or panic, the cell's result lines as expected, its figure
+    (if it is the notebook's k-th figure cell, the k-th declared figure) as
+    declared."""
+    cells = json.loads(nbformat.writes(nb))
+    problems, lines, _ = checker.check_cells(cells)
+    cell = cells["cells"][i]
+    if not cell.get("outputs"):
+        problems.append("cell %d showed nothing" % i)
+    want = expect["notebooks"].get(name + ".ipynb", {"lines": [], "figures": []})
+    for spec in want["lines"]:
+        if any(re.match(spec["pattern"], l.strip()) for l in lines):
+            problems += checker.check_line(spec, lines, expect["fits"])[0]
+    figures = [j for j, c in enumerate(nb.cells) if checker.FIGURE_TAG in c.metadata.get("tags", [])]
+    if i in figures and figures.index(i) < len(want["figures"]):
+        where = "cell %d (%s)" % (i, checker.first_line(cell))
+        problems += checker.judge_figure(where, cell.get("outputs", []), want["figures"][figures.index(i)])[0]
+    return problems
+
+
+async def restart_one(path, nb, connect, i, args, sem, checker):
     """Runs the connect cell and cell i of nb on a fresh kernel; returns
-    (cell, seconds, executed path, problems)."""
+    (cell, seconds, problems)."""
     # The notebook with every other code cell emptied (nbclient skips empty
-    # cells), so that the cells keep their numbers in check-notebooks.py's report.
+    # cells), so that the cells keep their numbers and their figure tags.
     mini = copy.deepcopy(nb)
     for j, c in enumerate(mini.cells):
         if c.cell_type == "code" and j not in (connect, i):
-            c.source, c.outputs, c.metadata, c.execution_count = "", [], {}, None
+            c.source, c.outputs, c.execution_count = "", [], None
     out = os.path.join(args.out, "restart", "restart-%s-cell%02d" % (name_of(path), i))
     async with sem:
         start = time.time()
@@ -216,33 +249,26 @@ async def restart_one(path, nb, connect, i, args, sem):
         secs = time.time() - start
     nbformat.write(mini, out + ".ipynb")
     problems = [err] if err else []
-    if not mini.cells[i].get("outputs"):
-        problems.append("the cell showed nothing")
-    check = await asyncio.create_subprocess_exec(
-        sys.executable, os.path.join(SCRIPTS, "check-notebooks.py"), out + ".ipynb",
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    text, _ = await check.communicate()
-    if check.returncode != 0:
-        problems.append(text.decode("utf-8", "replace").strip())
-    return i, secs, out + ".ipynb", problems
+    return i, secs, problems + restart_problems(*checker, name_of(path), mini, i)
 
 
 async def restart(args):
     os.makedirs(os.path.join(args.out, "restart"), exist_ok=True)
+    checker = load_checker()
     sem = asyncio.Semaphore(args.jobs)
     start = time.time()
     jobs = []
     for path in args.notebooks:
         nb = nbformat.read(path, as_version=4)
         code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()]
-        jobs += [(path, nb, restart_one(path, nb, code[0], i, args, sem)) for i in code[1:]]
+        jobs += [(path, nb, restart_one(path, nb, code[0], i, args, sem, checker)) for i in code[1:]]
     results = await asyncio.gather(*(j for _, _, j in jobs))
     failed = 0
-    for (path, nb, _), (i, secs, out, problems) in zip(jobs, results):
+    for (path, nb, _), (i, secs, problems) in zip(jobs, results):
         status = "FAILED" if problems else "ok"
         print("%-6s %s cell %d alone after a restart (%s): %.1f s" % (status, path, i, first_line(nb.cells[i]), secs))
         for p in problems:
-            print("    " + p.replace("\n", "\n    "))
+            print("    problem: " + p.replace("\n", "\n      | "))
         failed += bool(problems)
     print("restart test: %d cells, %d failed, %.1f s (%d at once; executed cells in %s)"
           % (len(results), failed, time.time() - start, args.jobs, os.path.join(args.out, "restart")))

@@ -1,38 +1,17 @@
 package drawing_test
 
 import (
-	"errors"
 	"image"
 	"math"
-	"os"
-	"sync"
 	"testing"
 
+	"github.com/mlphys/softmax-mnist/internal/mnisttest"
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
 )
 
-// all is the real MNIST (the 70000 images of mnist.Load), loaded once per
-// test binary.
-var all = sync.OnceValues(func() (*mnist.Set, error) { return mnist.Load(nil) })
-
-// loadReal returns the real MNIST. It skips the test only if the files are
-// not found, and never when CI=true, where a missing MNIST is a failure.
-// (A minimal local helper; the project's shared one replaces it.)
-func loadReal(t testing.TB) *mnist.Set {
-	t.Helper()
-	s, err := all()
-	if errors.Is(err, mnist.ErrNotFound) && os.Getenv("CI") != "true" {
-		t.Skipf("MNIST is not available, skipping the test on the real data: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // testImages returns the 10000 MNIST test images.
 func testImages(t testing.TB) *mnist.Set {
-	s := loadReal(t)
+	s := mnisttest.Set(t)
 	return &mnist.Set{Images: s.Images[mnist.TrainLen*mnist.Pixels:], Labels: s.Labels[mnist.TrainLen:]}
 }
 

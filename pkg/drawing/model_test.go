@@ -5,6 +5,7 @@ import (
 
 	xdraw "golang.org/x/image/draw"
 
+	"github.com/mlphys/softmax-mnist/internal/mnisttest"
 	"github.com/mlphys/softmax-mnist/pkg/experiment"
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
 	"github.com/mlphys/softmax-mnist/pkg/softmax"
@@ -17,7 +18,7 @@ func TestModelAgrees(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fits the port's model on 50000 images")
 	}
-	sp, err := experiment.PrepareSet(loadReal(t), nil)
+	sp, err := experiment.PrepareSet(mnisttest.Set(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

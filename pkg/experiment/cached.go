@@ -76,9 +76,10 @@ func Load(s *Settings) (*Split, error) {
 // of Load when it holds it (reading it takes a millisecond), else it is
 // fitted and stored there; then s.Progress is only called for a fit. The
 // entry is keyed by what Load's is, the subsamples, every field of s but
-// Progress, the source code of pkg/softmax and the versions of its
-// dependencies, the model file format, and the machine: GOARCH, the Go
-// version and the CPU features that choose the assembly kernels. A split
+// Progress, the source code of pkg/softmax (its internal packages included)
+// and the versions of its dependencies, the model file format, and the
+// machine: GOARCH, the Go version and the CPU features that choose the
+// assembly kernels. A split
 // made by Prepare or PrepareSet is fitted without the cache. Fit returns
 // softmax.Fit's errors.
 func (sp *Split) Fit(s *softmax.Settings) (*softmax.Model, error) {

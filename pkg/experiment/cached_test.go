@@ -2,6 +2,8 @@ package experiment
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -341,5 +343,51 @@ func TestSplitEncoding(t *testing.T) {
 			b[n] ^= 1 << bit
 			got.UnmarshalBinary(b)
 		}
+	}
+}
+
+// TestHashSources checks what the code digest covers: the sources of a
+// package and of the packages below it, not its tests and test data.
+func TestHashSources(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "softmax")
+	files := map[string]string{
+		"fit.go":                        "package softmax",
+		"internal/kernel/eval.go":       "package kernel",
+		"internal/asm/kernels_amd64.s":  "TEXT",
+		"fit_test.go":                   "package softmax",
+		"testdata/gen.go":               "package main",
+		"internal/kernel/notes.txt":     "notes",
+		"internal/kernel/eval_test.go":  "package kernel",
+		"internal/kernel/testdata/x.go": "package x",
+	}
+	for name, content := range files {
+		path := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	digest := func() string {
+		h := sha256.New()
+		if err := hashSources(h, root); err != nil {
+			t.Fatal(err)
+		}
+		return hex.EncodeToString(h.Sum(nil))
+	}
+	base := digest()
+	for name := range files {
+		path := filepath.Join(root, name)
+		old, _ := os.ReadFile(path)
+		os.WriteFile(path, append(old, '\n'), 0o644)
+		counts := strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") && !strings.Contains(name, "testdata") || strings.HasSuffix(name, ".s")
+		if changed := digest() != base; changed != counts {
+			t.Errorf("a change of %s changes the digest: %v, want %v", name, changed, counts)
+		}
+		os.WriteFile(path, old, 0o644)
+	}
+	if err := hashSources(sha256.New(), filepath.Join(root, "missing")); err == nil {
+		t.Error("no error for a missing directory")
 	}
 }

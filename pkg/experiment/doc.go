@@ -32,7 +32,8 @@
 // four MNIST files; the Settings (sizes, seeds), the subsamples and the
 // softmax.Settings; the digest of the source code of the packages that
 // compute it (pkg/mnist, pkg/preprocess and this package for the data,
-// pkg/softmax and the versions of gonum and x/sys for a model) read through
+// pkg/softmax with its internal packages and the versions of gonum and x/sys
+// for a model) read through
 // the program's debug information; the model file format; and the machine
 // (GOARCH, the Go version, the CPU features that choose the assembly
 // kernels). The name of an entry's file depends only on what the caller

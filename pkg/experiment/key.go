@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -80,35 +81,51 @@ var softmaxCode = sync.OnceValue(func() string {
 })
 
 // sourceDigest returns "src sha256:HEX", the digest of the Go and assembly
-// sources (tests left out) of the packages that define the functions fns,
-// found through the program's debug information. If a directory cannot be
-// read (a binary built with -trimpath, or run where its sources are not),
-// it returns the version of this module from the build information instead,
-// or "src unavailable".
+// sources (tests and testdata left out) of the packages that define the
+// functions fns and of the packages below them (pkg/softmax/internal/...),
+// found through the program's debug information. If a source cannot be read
+// (a binary built with -trimpath, or run where its sources are not), it
+// returns the version of this module from the build information instead, or
+// "github.com/mlphys/softmax-mnist@unknown".
 func sourceDigest(fns ...any) string {
 	h := sha256.New()
 	for _, fn := range fns {
 		f := runtime.FuncForPC(reflect.ValueOf(fn).Pointer())
 		file, _ := f.FileLine(f.Entry())
-		dir := filepath.Dir(file)
-		list, err := os.ReadDir(dir)
-		if err != nil {
+		if err := hashSources(h, filepath.Dir(file)); err != nil {
 			return moduleVersions("github.com/mlphys/softmax-mnist")
-		}
-		for _, e := range list {
-			n := e.Name()
-			if strings.HasSuffix(n, "_test.go") || !(strings.HasSuffix(n, ".go") || strings.HasSuffix(n, ".s")) {
-				continue
-			}
-			b, err := os.ReadFile(filepath.Join(dir, n))
-			if err != nil {
-				return moduleVersions("github.com/mlphys/softmax-mnist")
-			}
-			fmt.Fprintf(h, "%s/%s %d\n", filepath.Base(dir), n, len(b))
-			h.Write(b)
 		}
 	}
 	return "src sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// hashSources writes to h the names, sizes and contents of the .go files
+// (tests left out) and .s files in root and below it, in lexical order,
+// skipping testdata and hidden directories.
+func hashSources(h io.Writer, root string) error {
+	return filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		n := e.Name()
+		if e.IsDir() {
+			if path != root && (n == "testdata" || strings.HasPrefix(n, ".")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(n, "_test.go") || !(strings.HasSuffix(n, ".go") || strings.HasSuffix(n, ".s")) {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(filepath.Dir(root), path)
+		fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(b))
+		_, err = h.Write(b)
+		return err
+	})
 }
 
 // moduleVersions returns "path@version" for each module path in the

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tests of scripts/nboutputs.py on the committed notebooks.
 
-Run: .venv/bin/python -m unittest discover -s scripts -p 'test_nb*.py'
+Run: .venv/bin/python -m unittest discover -s scripts -p nboutputs_test.py
 (scripts/test.sh does, in its nbtools stage).
 
 A "fresh run" is made from a committed notebook by changing what two real runs of
