@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -83,8 +84,15 @@ func Load(s *Settings) (*Split, error) {
 // made by Prepare or PrepareSet is fitted without the cache. Fit returns
 // softmax.Fit's errors.
 func (sp *Split) Fit(s *softmax.Settings) (*softmax.Model, error) {
+	return sp.FitContext(context.Background(), s)
+}
+
+// FitContext is Fit with softmax.FitContext: a fit stops when ctx is done
+// and returns its error (which wraps ctx.Err()), and nothing is stored. A
+// model that the cache holds is returned whatever ctx.
+func (sp *Split) FitContext(ctx context.Context, s *softmax.Settings) (*softmax.Model, error) {
 	if sp.origin == nil {
-		return softmax.Fit(sp.TrainData(), sp.Train.Ints(), s)
+		return softmax.FitContext(ctx, sp.TrainData(), sp.Train.Ints(), s)
 	}
 	if s == nil {
 		s = &softmax.Settings{}
@@ -97,7 +105,7 @@ func (sp *Split) Fit(s *softmax.Settings) (*softmax.Model, error) {
 	})
 	var m softmax.Model
 	err := store.Get(entryName("model", what), key, &m, func() error {
-		fitted, err := softmax.Fit(sp.TrainData(), sp.Train.Ints(), s)
+		fitted, err := softmax.FitContext(ctx, sp.TrainData(), sp.Train.Ints(), s)
 		if err == nil {
 			m = *fitted
 		}

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -138,9 +139,9 @@ func TestFitCached(t *testing.T) {
 	}
 }
 
-// modelEntry fits the small model of the stale and corrupt tests and
-// returns its split, settings, model and entry file.
-func modelEntry(t *testing.T) (*Split, *softmax.Settings, *softmax.Model, string) {
+// smallSplit loads a split of 2000 training and 500 test images into a new
+// cache and returns it with the cache's directory.
+func smallSplit(t *testing.T) (*Split, string) {
 	t.Helper()
 	s := realMNIST(t)
 	dir, _ := useCache(t)
@@ -148,6 +149,14 @@ func modelEntry(t *testing.T) (*Split, *softmax.Settings, *softmax.Model, string
 	if err != nil {
 		t.Fatal(err)
 	}
+	return sp, dir
+}
+
+// modelEntry fits the small model of the stale and corrupt tests and
+// returns its split, settings, model and entry file.
+func modelEntry(t *testing.T) (*Split, *softmax.Settings, *softmax.Model, string) {
+	t.Helper()
+	sp, dir := smallSplit(t)
 	set := &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 0.1}
 	m, err := sp.Fit(set)
 	if err != nil {
@@ -389,5 +398,28 @@ func TestHashSources(t *testing.T) {
 	}
 	if err := hashSources(sha256.New(), filepath.Join(root, "missing")); err == nil {
 		t.Error("no error for a missing directory")
+	}
+}
+
+// TestFitContext checks that a cancelled fit returns the context's error and
+// stores nothing, and that a stored model is returned whatever the context.
+func TestFitContext(t *testing.T) {
+	sp, dir := smallSplit(t)
+	set := &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 0.1}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := sp.FitContext(ctx, set); !errors.Is(err, context.Canceled) {
+		t.Fatalf("FitContext with a cancelled context: %v, want context.Canceled", err)
+	}
+	if n := len(entries(t, dir, "model")); n != 0 {
+		t.Fatalf("%d model entries after a cancelled fit, want 0", n)
+	}
+	want, err := sp.Fit(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := sp.FitContext(ctx, set)
+	if err != nil || !sameModel(got, want) {
+		t.Errorf("FitContext with a cancelled context on a stored model: %v", err)
 	}
 }
