@@ -16,7 +16,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # shellcheck source=SCRIPTDIR/../lib/jupyter.sh
 . scripts/lib/jupyter.sh
-out=$PWD/build/e2e
+export E2E_OUT="${E2E_OUT:-$PWD/build/e2e}"
+out=$E2E_OUT
 cd scripts/e2e
 
 die() {

@@ -12,6 +12,7 @@
 //	    await nb.runAll();              // Run > Run All Cells, through the menu
 //	    const st = await nb.waitDone(); // bounded; fails on an error output or a dialog
 //	    const lines = nb.stdoutLines(st);
+//	    nb.checkResults(results, st);  // the lines of testdata/notebook_results.json (results.mjs)
 //	    const imgs = await nb.images(); // every image output: loaded size, colours, cell
 //	    await nb.reveal(imgs[0]);       // scrolled to, visible in the viewport, not covered
 //	    await nb.screenshot('mine-lab.png');
@@ -65,6 +66,7 @@ import {
   JupyterServer, copyRepo, freePort, goBinDirs, jupyterDirs, killGroup, killStragglers, log, pgidOf,
   processesMentioning, run, seconds, setLogFile, sleep, tail, which, withTimeout,
 } from './harness.mjs';
+import { checkLines, expectedFor } from './results.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -426,7 +428,7 @@ function record() {
           rec.bars.push(s);
         }
       }
-      for (const [title, k] of seen) if (k > 1) rec.crowded.push({ cell: i + 1, title, count: k, t });
+      for (const [title, k] of seen) if (k > 1 && rec.crowded.length < 50) rec.crowded.push({ cell: i + 1, title, count: k, t });
     });
   };
   new MutationObserver(scan).observe(nbEl, { subtree: true, childList: true, characterData: true, attributes: true });
@@ -486,7 +488,7 @@ export class Notebook {
   // runAll starts recording (see record) and clicks Run > Run All Cells in
   // the menu bar, as a person would.
   async runAll() {
-    await this.page.evaluate(record);
+    await withTimeout(this.page.evaluate(record), 10_000, 'starting the recorder in the page');
     this.runStarted = Date.now();
     await this.page.locator('.lm-MenuBar-item', { hasText: /^Run$/ }).click({ timeout: 10_000 });
     await this.page.locator('.lm-Menu-item:visible', { hasText: /^Run All Cells/ }).click({ timeout: 10_000 });
@@ -550,12 +552,35 @@ export class Notebook {
       .flatMap((o) => o.text.split('\n'));
   }
 
+  // checkResults asserts that the stdout of state s shows the notebook's
+  // result lines of results (see results.mjs) and returns {values, shown}.
+  checkResults(results, s) {
+    const { values, shown, problems } = checkLines(results, this.rel, this.stdoutLines(s));
+    assert.deepEqual(problems, [], `result lines in ${this.uiName}:\n${problems.join('\n')}\ncells:\n${describe(s)}`);
+    log(`${this.session.name}: ${Object.values(shown).join(' | ')}`);
+    return { values, shown };
+  }
+
+  // figureImages asserts that the notebook's image outputs are one in each
+  // cell tagged "figure", as many as results lists figures for the notebook,
+  // and returns them (see images), each with its figure's entry as figure.
+  async figureImages(results) {
+    const figures = expectedFor(results, this.rel).figures;
+    const cells = this.figureCells();
+    assert.equal(cells.length, figures.length,
+      `${this.rel} has ${cells.length} cells tagged "figure", testdata/notebook_results.json lists ${figures.length} figures`);
+    const imgs = await this.images();
+    assert.deepEqual(imgs.map((i) => i.cell), cells,
+      `image outputs by cell, want one in each figure cell ${cells.join(', ')}:\n${JSON.stringify(imgs)}`);
+    return imgs.map((img, k) => ({ ...img, figure: figures[k] }));
+  }
+
   // images returns every image output of the notebook, in order: its cell,
   // whether it loaded, its natural size and the number of distinct colours on
   // a grid of about 20000 samples (a blank image has one or two). It waits at
   // most 5 s for each image to load.
   async images() {
-    return this.page.evaluate(async () => {
+    return withTimeout(this.page.evaluate(async () => {
       const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find((p) => !p.classList.contains('lm-mod-hidden'));
       const cells = [...panel.querySelectorAll('.jp-Notebook .jp-Cell')];
       const out = [];
@@ -581,7 +606,7 @@ export class Notebook {
         }
       }
       return out;
-    });
+    }), 60_000, 'reading the image outputs');
   }
 
   // cellLocator returns the locator of cell n (from 1, markdown cells included).
@@ -606,7 +631,7 @@ export class Notebook {
     const loc = this.imageLocator(img);
     await loc.scrollIntoViewIfNeeded({ timeout: 10_000 });
     await sleep(300); // let the notebook's scrolling and lazy rendering settle
-    return loc.evaluate((el) => {
+    return withTimeout(loc.evaluate((el) => {
       const r = el.getBoundingClientRect();
       const vw = window.innerWidth;
       const vh = window.innerHeight;
@@ -616,7 +641,7 @@ export class Notebook {
         shown: { x: Math.round(r.left), y: Math.round(r.top), width: Math.round(r.width), height: Math.round(r.height) },
         viewport: { width: vw, height: vh }, inViewport, onTop: atCentre === el,
       };
-    });
+    }), 10_000, 'reading where the image is shown');
   }
 
   // screenshot saves what the page shows now (the viewport) to build/e2e/name,
