@@ -629,8 +629,7 @@ export class Notebook {
   // the element a person sees at its centre (not covered by anything).
   async reveal(img) {
     const loc = this.imageLocator(img);
-    await loc.scrollIntoViewIfNeeded({ timeout: 10_000 });
-    await sleep(300); // let the notebook's scrolling and lazy rendering settle
+    await this.scrollTo(loc);
     return withTimeout(loc.evaluate((el) => {
       const r = el.getBoundingClientRect();
       const vw = window.innerWidth;
@@ -644,11 +643,32 @@ export class Notebook {
     }), 10_000, 'reading where the image is shown');
   }
 
+  // scrollTo scrolls the element of locator into view and waits, at most
+  // 3 s, until its box stays put for 200 ms (the notebook may scroll
+  // smoothly and lay out cells late); it returns the box.
+  async scrollTo(locator) {
+    await locator.scrollIntoViewIfNeeded({ timeout: 10_000 });
+    let box = await locator.boundingBox({ timeout: 5000 });
+    for (const end = Date.now() + 3000; Date.now() < end;) {
+      await sleep(200);
+      const next = await locator.boundingBox({ timeout: 5000 });
+      if (JSON.stringify(next) === JSON.stringify(box)) break;
+      box = next;
+    }
+    return box;
+  }
+
   // screenshot saves what the page shows now (the viewport) to build/e2e/name,
-  // or, with a locator, that element only.
+  // or, with a locator, the part of it where that element is, once scrolled to.
   async screenshot(name, locator) {
     const file = this.session.out(name);
-    await (locator || this.page).screenshot({ path: file, timeout: 20_000 });
+    if (locator) {
+      const box = await this.scrollTo(locator);
+      assert.ok(box, `${name}: the element to photograph is not shown`);
+      await this.page.screenshot({ path: file, clip: box, timeout: 20_000 });
+    } else {
+      await this.page.screenshot({ path: file, timeout: 20_000 });
+    }
     log(`${this.session.name}: screenshot ${file}`);
     return file;
   }
