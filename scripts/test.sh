@@ -6,13 +6,16 @@
 # Stages, in order (a failed stage does not stop the later ones, except as noted):
 #   setup      bash scripts/setup.sh (with --e2e when the browser test runs); if it fails,
 #              nothing else runs (except when only an optional component is missing: exit 3)
-#   gofmt      every .go file is gofmt-clean (the unformatted files are listed)
-#   vet        go vet ./...
-#   go test    go test -count=1 -json ./... (run, not taken from the test cache; the fuzz targets'
-#              seed corpora run as ordinary tests; the Dockerfile test in scripts/dockerfile
-#              is one of the packages), shown as plain go test shows it; the summary counts
-#              the tests (subtests included) passed, failed and skipped, and names each skip
-#   race       go test -count=1 -race -short on the packages with goroutines: pkg/softmax,
+#   gofmt      every .go file, nested modules included, is gofmt-clean (the unformatted
+#              files are listed)
+#   vet        go vet ./..., in the root module and in every nested module (a go.mod below
+#              the root: scripts/dockerfile, the Dockerfile's test, and scripts/workflows, the
+#              GitHub workflow's lint)
+#   go test    go test -count=1 -json ./... in the same modules (run, not taken from the test
+#              cache; the fuzz targets' seed corpora run as ordinary tests), shown as plain go
+#              test shows it; the summary counts the tests (subtests included) passed, failed
+#              and skipped, and names each skip
+#   race       go test -count=1 -race -short on the packages with goroutines: pkg/softmax (and its kernels),
 #              pkg/display and pkg/mnist (less its tests that only decode the real files,
 #              which the race detector slows tenfold); needs cgo and a C compiler
 #   checker    the tests of scripts/check-notebooks.py (scripts/check_notebooks_test.py:
@@ -168,7 +171,27 @@ gofmt_check() {
 stage gofmt gofmt_check || true
 
 # --- vet, test, race ----------------------------------------------------------------------
-stage vet go vet ./... || true
+# nested_modules prints the directories of the nested Go modules (a go.mod below the root, e.g.
+# scripts/dockerfile), which keep their tools' dependencies out of the library's go.mod and
+# which the root's ./... does not reach.
+nested_modules() {
+	find . \( -name .git -o -name build -o -name node_modules -o -name testdata \) -prune -o \
+		-name go.mod -print | sed -n 's|^\./\(.*\)/go\.mod$|\1|p' | sort
+}
+
+# in_modules COMMAND... runs COMMAND in the root module, then in each nested module, each on
+# its own go.mod (GOWORK=off: a go.work lying around must not merge them); fails if one fails.
+in_modules() {
+	local rc=0 dir
+	GOWORK=off "$@" || rc=$?
+	for dir in $(nested_modules); do
+		echo "-- in $dir: $*"
+		(cd "$dir" && GOWORK=off "$@") || rc=$?
+	done
+	return "$rc"
+}
+
+stage vet in_modules go vet ./... || true
 
 # The Python that runs the checker's tests: the project's venv when there is one.
 py=python3
@@ -177,7 +200,7 @@ py=python3
 go_test() {
 	# The package lines ("ok", "FAIL") are what CI reads: keep them in the output.
 	rm -f "$logs/go-test.summary"
-	go test -count=1 -json ./... 2>&1 | tee "$logs/go-test.json" |
+	in_modules go test -count=1 -json ./... 2>&1 | tee "$logs/go-test.json" |
 		"$py" scripts/lib/gotest_report.py "$logs/go-test.summary" | tee "$logs/go-test.log"
 	return "${PIPESTATUS[0]}"
 }
@@ -188,7 +211,7 @@ race() {
 	# pkg/mnist's Example and TestReal* decode the real files on one goroutine each (the
 	# concurrent decoding is tested on small files); under the detector they take 30 s.
 	local rc=0
-	go test -count=1 -race -short ./pkg/softmax ./pkg/display || rc=1
+	go test -count=1 -race -short ./pkg/softmax/... ./pkg/display || rc=1
 	go test -count=1 -race -short -skip '^(Example|TestReal.*)$' ./pkg/mnist || rc=1
 	return "$rc"
 }
