@@ -58,8 +58,9 @@ RUN .venv/bin/python -m pip install --require-hashes --no-deps --only-binary :al
 # Warm-up: build the packages, then execute the port notebook headless once on the gonb kernel,
 # so that std, gonum, gonum/plot, GoNB's packages and the project's are in the Go build cache
 # and a visitor's first cell takes seconds, not the 20-45 s of a cold build. A failing cell
-# fails the build. The executed copy, the cell modules and the saved model are thrown away:
-# the notebooks stay unexecuted and a visitor's run computes its own results.
+# fails the build. The executed copy and the cell modules are thrown away; the prepared data
+# and the port's model stay in the notebooks' cache (~/.cache/softmax-mnist/results, see
+# pkg/cache), so a visitor's cell that draws the model reads it instead of fitting it.
 RUN set -e; \
     go build ./...; \
     jupyter nbconvert --to notebook --execute \

@@ -20,8 +20,12 @@
 #              which the race detector slows tenfold); needs cgo and a C compiler
 #   checker    the tests of scripts/check-notebooks.py (scripts/check_notebooks_test.py:
 #              hand-made executed notebooks it must pass or fail)
-#   notebooks  bash scripts/run-notebooks.sh: every notebook executed headless and checked
-#              (errors, panics, figures, the port's score and sparsity); needs go build ./...
+#   nbtools    the tests of the comparison of committed and fresh outputs
+#              (scripts/nboutputs_test.py, Python unittest in .venv)
+#   notebooks  bash scripts/run-notebooks.sh --restart: every notebook executed headless and
+#              checked (errors, panics, figures, the port's score and sparsity, the committed
+#              outputs equal to the fresh ones), then the restart test (each code cell alone
+#              on a fresh kernel after the connect cell); needs go build ./...
 #   e2e        bash scripts/e2e/run.sh: the browser test; runs when CI=true or with --e2e
 #   docker     bash scripts/docker-smoke.sh; only with --docker (needs a Docker engine)
 # A stage whose script does not exist yet is reported as skipped.
@@ -227,12 +231,18 @@ stage checker "$py" -m unittest discover -s scripts -p check_notebooks_test.py |
 build_ok=1
 go build ./... >/dev/null 2>&1 || build_ok=0
 
+if [ -x .venv/bin/python ]; then
+	stage nbtools .venv/bin/python -m unittest discover -s scripts -p nboutputs_test.py || true
+else
+	skip nbtools "no .venv (scripts/setup.sh makes it)"
+fi
+
 if [ ! -f scripts/run-notebooks.sh ]; then
 	skip notebooks "no scripts/run-notebooks.sh yet"
 elif [ "$build_ok" = 0 ]; then
 	record notebooks FAILED 0 "not run: go build ./... fails"
 else
-	stage notebooks bash scripts/run-notebooks.sh || true
+	stage notebooks bash scripts/run-notebooks.sh --restart || true
 fi
 
 if [ "$e2e" = 0 ]; then

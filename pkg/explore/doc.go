@@ -2,7 +2,7 @@
 // regularisation explorer and a "draw a digit" panel in one GoNB notebook
 // cell, redrawn in place as the reader moves the controls.
 //
-//	sp, err := experiment.Prepare(nil)
+//	sp, err := experiment.Load(nil)                // the port's data, through the cache
 //	...
 //	model, err := explore.PortModel(sp)          // the port's L2 model
 //	...

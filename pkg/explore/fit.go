@@ -17,12 +17,11 @@ var ErrSuperseded = errors.New("explore: fit superseded by a newer choice")
 // the original notebook's settings (about half a second on 50000 images).
 // The draw panel classifies with it, using sp's scaler.
 //
-// It is the one place the notebook gets its model from: a persistent model
-// cache can replace this call. It returns softmax.Fit's error.
+// It is sp.Fit: with a split from experiment.Load the model comes from the
+// cache on disk when it holds it (a millisecond), else it is fitted and
+// stored there. It returns sp.Fit's errors.
 func PortModel(sp *experiment.Split) (*softmax.Model, error) {
-	return softmax.Fit(sp.TrainData(), sp.Train.Ints(), &softmax.Settings{
-		C: 1e5, Penalty: softmax.L2, Solver: softmax.SAG, Tol: 0.1,
-	})
+	return sp.Fit(&softmax.Settings{C: 1e5, Penalty: softmax.L2, Solver: softmax.SAG, Tol: 0.1})
 }
 
 // fitUnless is softmax.FitContext(ctx, x, y, &s) that also stops at the

@@ -82,7 +82,7 @@ func Run(sp *experiment.Split, model *softmax.Model, s *Settings) error {
 			"in a browser (" + why + "). It shows its initial state."
 		fmt.Printf("explore: no live front end (%s): initial state shown, %s: sparsity %.2f%%, test accuracy %.4f\n",
 			why, first.Choice, first.Sparsity, first.Accuracy)
-		return show(a.ID, newPanelView(a.ID, false, first, emptyDraw(), note))
+		return showStatic(newPanelView(staticID, false, first, emptyDraw(), note))
 	}
 	ss := &session{
 		a: a, exp: exp, rd: reader{model: model, scaler: &sp.Scaler},
@@ -96,6 +96,11 @@ func emptyDraw() drawView {
 	return drawView{Message: "Draw a digit on the black square with the mouse or a finger."}
 }
 
+// staticID is the element-id prefix of a panel that is not live: nothing
+// binds to its elements, and a fixed prefix makes a headless run's output
+// the same every time (the notebooks are committed with their outputs).
+const staticID = "softmax_explore"
+
 // show renders the panel and shows it in the block with display id id,
 // replacing what it showed before.
 func show(id string, v panelView) error {
@@ -104,6 +109,22 @@ func show(id string, v panelView) error {
 		return err
 	}
 	gonbui.UpdateHtml(id, h)
+	return flush()
+}
+
+// showStatic renders the panel and shows it as a plain output, without a
+// display id: a panel that is never redrawn.
+func showStatic(v panelView) error {
+	h, err := render("panel", v)
+	if err != nil {
+		return err
+	}
+	gonbui.DisplayHtml(h)
+	return flush()
+}
+
+// flush waits until GoNB has what was sent and returns its error, if any.
+func flush() error {
 	gonbui.Sync()
 	if err := gonbui.Error(); err != nil {
 		return fmt.Errorf("explore: %w", err)
