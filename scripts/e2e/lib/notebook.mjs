@@ -488,14 +488,24 @@ export class Notebook {
     return s;
   }
 
-  // runAll starts recording (see record) and clicks Run > Run All Cells in
-  // the menu bar, as a person would.
+  // runAll clears the outputs the notebook was opened with (Edit > Clear
+  // Outputs of All Cells: the notebooks are committed with their outputs, and
+  // no check may pass on a committed one), starts recording (see record) and
+  // clicks Run > Run All Cells in the menu bar, as a person would.
   async runAll() {
+    await this.menu('Edit', /^Clear Outputs of All Cells/);
+    const left = await withTimeout(this.page.locator('.jp-Notebook .jp-OutputArea-output').count(), 10_000, 'counting outputs');
+    assert.equal(left, 0, `${left} outputs left after Edit > Clear Outputs of All Cells in ${this.uiName}`);
     await withTimeout(this.page.evaluate(record), 10_000, 'starting the recorder in the page');
     this.runStarted = Date.now();
-    await this.page.locator('.lm-MenuBar-item', { hasText: /^Run$/ }).click({ timeout: 10_000 });
-    await this.page.locator('.lm-Menu-item:visible', { hasText: /^Run All Cells/ }).click({ timeout: 10_000 });
-    log(`${this.session.name}: clicked Run > Run All Cells in ${this.uiName}`);
+    await this.menu('Run', /^Run All Cells/);
+  }
+
+  // menu clicks the item of the menu bar's menu title whose text matches item.
+  async menu(title, item) {
+    await this.page.locator('.lm-MenuBar-item', { hasText: new RegExp(`^${title}$`) }).click({ timeout: 10_000 });
+    await this.page.locator('.lm-Menu-item:visible', { hasText: item }).click({ timeout: 10_000 });
+    log(`${this.session.name}: clicked ${title} > ${item.source.replace(/^\^/, '')} in ${this.uiName}`);
   }
 
   // failures lists, for the cells that have finished, each error output, and
