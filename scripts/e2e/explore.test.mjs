@@ -31,7 +31,8 @@ const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 // panelState reads the panel (runs in the page).
 function panelState() {
-  const root = document.querySelector('.sme');
+  // The panel the cell shows (a saved output, rendered untrusted, has no data-live).
+  const root = [...document.querySelectorAll('.sme[data-live]')].pop();
   const part = (name) => root && document.getElementById(`${root.id}_${name}`);
   const fit = part('fit')?.querySelector('.sme-fit');
   const drawn = part('draw')?.querySelector('.sme-drawn');
