@@ -16,7 +16,9 @@ notebook it checks that
     value is the expected one: within the fit's tolerance plus half a unit of
     the last printed digit, or within the line's min and max,
   - the cells tagged "figure" (cell metadata tags) are as many as the file
-    declares, each displayed exactly one PNG, and each PNG shows what its
+    declares, each displayed exactly one PNG (or, for a figure declared
+    "embedded", showed exactly one PNG as a data URL in its HTML: the
+    initial state of an interactive panel), and each PNG shows what its
     declared kind needs, judged on the decoded pixels:
       weights  the declared number of equal square panels, each with a
                non-trivial spread of grey levels (not one flat colour),
@@ -50,6 +52,7 @@ BAD_TEXT = [
 RUN_RE = re.compile(b"\x01+")
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 TAG_RE = re.compile(r"<style>.*?</style>|<[^>]+>", re.S)
+DATA_PNG_RE = re.compile(r"""<img\b[^>]*\bsrc=["']data:image/png;base64,([^"']+)["']""")
 
 # Figure content thresholds, on 0..255 grey levels and image pixels.
 MIN_PANEL_SIDE = 40  # a panel or a heat map is at least this many pixels wide
@@ -310,9 +313,18 @@ def judge_curves(img, spec):
 JUDGES = {"weights": judge_panels, "digits": judge_panels, "heatmap": judge_heatmap, "curves": judge_curves}
 
 
+def embedded_pngs(outputs):
+    """Returns the base64 PNGs that the HTML outputs show as data URLs
+    (attribute values HTML-unescaped, as a browser reads them)."""
+    return [html.unescape(m) for o in outputs if "text/html" in o.get("data", {})
+            for m in DATA_PNG_RE.findall(text_of(o["data"]["text/html"]))]
+
+
 def judge_figure(where, outputs, spec):
     """Returns (problems, summary) for the outputs of a figure cell."""
     pngs = [o["data"]["image/png"] for o in outputs if "image/png" in o.get("data", {})]
+    if spec.get("embedded"):
+        pngs += embedded_pngs(outputs)
     others = [t for o in outputs for t in o.get("data", {}) if t.startswith("image/") and t != "image/png"]
     if len(pngs) != 1:
         return ["%s: tagged %r: %d PNG image(s) displayed%s, want exactly 1" % (

@@ -119,6 +119,21 @@ def exercises(figures=None):
     return {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}
 
 
+def explore(weights=None):
+    """Returns explore.ipynb, executed headless: the line and the panel's
+    HTML with the weights figure as a data URL, '+' written as html/template
+    writes it in an attribute (&#43;)."""
+    png = base64.b64encode(weights or read(os.path.join(GOLDEN, "weights_rdbu.png"))).decode()
+    img = '<img class="sme-weights" src="data:image/png;base64,%s" alt="weights">' % png.replace("+", "&#43;")
+    panel = '<div class="sme"><style>.sme{}</style>%s<canvas width="280" height="280"></canvas></div>' % (
+        img if weights is not False else "")
+    line = ("explore: no live front end ($SOFTMAX_MNIST_HEADLESS is set: no browser): initial state shown, "
+            "C = 100000, L2 (SAG), 5000 images: sparsity 17.22%, test accuracy 0.8894\n")
+    cell = code("explore.Run(sp, model, nil)", line, tags=["figure"])
+    cell["outputs"].append({"output_type": "display_data", "metadata": {}, "data": {"text/html": panel}})
+    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell]}
+
+
 def exercises_expect():
     """The expectations with the digits figure of the golden image's 15
     panels (the notebook shows 20)."""
@@ -150,6 +165,24 @@ class CheckerTest(unittest.TestCase):
         problems, results = self.run_check(exercises(), "exercises.ipynb", exercises_expect())
         self.assertEqual(problems, [])
         self.assertIn("5 of 5 figure(s) judged", results)
+
+    def test_good_explore_passes(self):
+        problems, results = self.run_check(explore(), "explore.ipynb")
+        self.assertEqual(problems, [])
+        self.assertIn("1 of 1 figure(s) judged", results)
+
+    def test_explore_without_embedded_image_fails(self):
+        self.assertFails(explore(weights=False), "0 PNG image(s) displayed", name="explore.ipynb")
+
+    def test_explore_flat_embedded_weights_fail(self):
+        self.assertFails(explore(read(os.path.join(HERE, "testdata", "weights_zero.png"))), "are flat",
+                         name="explore.ipynb")
+
+    def test_embedded_png_counts_only_where_declared(self):
+        nb = port()
+        nb["cells"][2] = explore()["cells"][0]
+        nb["cells"][2]["outputs"][0] = port()["cells"][1]["outputs"][0]
+        self.assertFails(nb, "0 PNG image(s) displayed")
 
     def test_all_zero_weights_fail(self):
         self.assertFails(port(weights=read(os.path.join(HERE, "testdata", "weights_zero.png"))), "are flat")

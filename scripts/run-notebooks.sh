@@ -76,6 +76,10 @@ set -- "${args[@]}"
 # shellcheck source=SCRIPTDIR/lib/jupyter.sh
 . scripts/lib/jupyter.sh
 export PYDEVD_DISABLE_FILE_VALIDATION=1 # quiets a debugger warning of ipykernel
+# No browser here: interactive cells (notebooks/explore.ipynb, pkg/explore's Run)
+# show their initial state and return instead of waiting for a page. GoNB passes
+# the kernel's environment to every cell program.
+export SOFTMAX_MNIST_HEADLESS=1
 # Go, and Go's bin directory (gonb, goimports, which the kernel needs) on PATH.
 if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
 	export PATH="/usr/local/go/bin:$PATH"

@@ -252,9 +252,11 @@ export function jupyterDirs(dir) {
 
 // JupyterServer is a `jupyter lab` server (JupyterLab 4 at /lab, Notebook 7 at
 // /notebooks and /tree) started by this test in its own process group, on
-// 127.0.0.1 with a token, serving root, with the folders of jupyterDirs(dir).
+// 127.0.0.1 with a token, serving root, with the folders of jupyterDirs(dir),
+// at the server's root or, with baseUrl, under that prefix (as Binder and
+// JupyterHub serve it: /user/<name>/); base is the address of that prefix.
 export class JupyterServer {
-  // constructor takes {exe (jupyter-lab), root, dir, port, token, env, logFile}.
+  // constructor takes {exe (jupyter-lab), root, dir, port, token, env, logFile, baseUrl (default "/")}.
   constructor(o) {
     Object.assign(this, o);
     this.dirs = jupyterDirs(o.dir);
@@ -264,7 +266,8 @@ export class JupyterServer {
     this.stopping = false;
     this.deathReason = null;
     this._onDeath = [];
-    this.base = `http://127.0.0.1:${o.port}`;
+    this.baseUrl = `/${(o.baseUrl || '/').replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
+    this.base = `http://127.0.0.1:${o.port}${this.baseUrl.replace(/\/$/, '')}`;
   }
 
   // start spawns the server. It returns at once; use waitReady.
@@ -275,6 +278,7 @@ export class JupyterServer {
       // No calls to the network from the server: no news feed, no update check.
       '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
     ];
+    if (this.baseUrl !== '/') args.push(`--ServerApp.base_url=${this.baseUrl}`);
     if (process.getuid && process.getuid() === 0) args.push('--allow-root');
     const out = fs.openSync(this.logFile, 'a');
     const env = { ...this.env, ...this.dirs };

@@ -18,13 +18,14 @@
 //	    await nb.screenshot('mine-lab.png');
 //	  }));
 //
-// Session.run(name, fn) copies the repository (git's tracked and unignored
+// Session.run(name, fn, {baseUrl}) copies the repository (git's tracked and unignored
 // files) to a temporary folder, starts `jupyter lab` from the project's
 // environment on a free 127.0.0.1 port with a token and its own Jupyter
 // folders (harness.mjs, jupyterDirs), starts Chromium with an empty profile,
 // runs fn(session), and in every case (pass, failure, signal) stops the
 // browser, the server, its kernels and anything else that names the
-// temporary folder, then removes the folder. On failure it saves a screenshot
+// temporary folder, then removes the folder. With baseUrl ('/e2e/') the server
+// is served under that prefix, as Binder and JupyterHub serve it. On failure it saves a screenshot
 // of each open page and prints the end of the server's log. Its files go to
 // build/e2e/: NAME.server.log, NAME.console.log (the browser console),
 // NAME.json (times, ok, error, and what fn put in session.result), the
@@ -155,9 +156,11 @@ export class Session {
   // resolves to what fn resolved to, or rejects with fn's error.
   // With expectFailure (a test of the harness itself) a failure is logged as
   // expected, without the server's log.
-  static async run(name, fn, { expectFailure = false } = {}) {
+  // With baseUrl the server is served under that prefix (see JupyterServer).
+  static async run(name, fn, { expectFailure = false, baseUrl = '/' } = {}) {
     const s = new Session(name);
     s.expectFailure = expectFailure;
+    s.baseUrl = baseUrl;
     return s._run(fn);
   }
 
@@ -242,7 +245,7 @@ export class Session {
     this.token = crypto.randomBytes(24).toString('hex');
     this.server = new JupyterServer({
       exe: jupyterExe, root: this.root, dir: this.tmp, port: await freePort(), token: this.token, logFile: this.serverLog,
-      env: { ...process.env, PATH: tools.pathEnv, BROWSER: 'true' },
+      env: { ...process.env, PATH: tools.pathEnv, BROWSER: 'true' }, baseUrl: this.baseUrl,
     });
     this.server.start();
     log(`${this.name}: jupyter lab pid ${this.server.pid} starting on ${this.server.base} (log: ${this.serverLog})`);
