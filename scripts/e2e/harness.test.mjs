@@ -55,6 +55,6 @@ test('a notebook whose kernel the server does not know fails on the kernel dialo
     nb.metadata.language_info = { name: 'e2e-no-such-language' };
     s.write('notebooks/e2e_nokernel.ipynb', JSON.stringify(nb, null, 1));
     await s.open('lab', 'notebooks/e2e_nokernel.ipynb');
-  }, [/shows a dialog while opening notebooks\/e2e_nokernel\.ipynb/, /Select Kernel/]);
+  }, [/shows a dialog while opening notebooks\/e2e_nokernel\.ipynb/, /Select kernel/i]);
   console.log(`harness-kernel-dialog: failed with: ${err.message.split('\n')[0].slice(0, 300)}`);
 });
