@@ -64,7 +64,9 @@
 // JupyterLab uses for the kernel (from its page config), and changes nothing
 // where the two agree. It gives the kernel 500 ms to acknowledge the
 // connection and gives up for good after that: the wrapper lengthens that
-// wait to Settings.Handshake. And before the kernel sends to a page that has
+// wait to 4 s, and while Run waits for the handshake it sends through GoNB
+// every 4 s, which makes the kernel check the connection and install
+// gonb_comm again where the page gave up. And before the kernel sends to a page that has
 // been silent for a second it checks the connection, with 500 ms for the
 // answer, and else installs a new gonb_comm: panel.js keeps the page audible
 // (a message every 700 ms to an address no one subscribes to, which the

@@ -30,14 +30,21 @@ type addresses struct {
 	Stop   string `json:"stop"`
 	Show   string `json:"show"`
 	Alive  string `json:"alive"` // the page's keep-alive, which no one subscribes to
+	Retry  string `json:"retry"` // the kernel's nudge during the handshake, which the page ignores
 }
+
+// handshakeRetry is how often connect asks GoNB to check its connection to
+// the page while it waits for the handshake, and how long connect.js lets
+// gonb_comm wait for the kernel's acknowledgement: by the time of the nudge
+// gonb_comm has either opened or given up.
+const handshakeRetry = 4 * time.Second
 
 func newAddresses(uid string) addresses {
 	base := "/softmax-mnist/explore/" + uid + "/"
 	return addresses{
 		ID: "softmax_explore_" + uid, Nonce: uid,
 		Hello: base + "hello", Choice: base + "choice", Canvas: base + "canvas",
-		Stop: base + "stop", Show: base + "show", Alive: base + "alive",
+		Stop: base + "stop", Show: base + "show", Alive: base + "alive", Retry: base + "retry",
 	}
 }
 
@@ -72,12 +79,21 @@ func connect(a addresses, timeout time.Duration) (bool, string) {
 	dom.TransientJavascript(script(connectJS, connectConfig(a, timeout)))
 	hello := comms.Listen[string](a.Hello).LatestOnly()
 	deadline := time.After(timeout)
+	// On a loaded machine gonb_comm can give up on the kernel's late
+	// acknowledgement and close, while the kernel takes it for open. Sending
+	// through GoNB makes the kernel check its connection (a heartbeat the
+	// closed page cannot answer) and install gonb_comm again; connect.js
+	// sends the token through the new one.
+	retry := time.NewTicker(handshakeRetry)
+	defer retry.Stop()
 	for {
 		select {
 		case v := <-hello.C:
 			if v == a.Nonce {
 				return true, fmt.Sprintf("the page answered in %d ms", time.Since(t0).Milliseconds())
 			}
+		case <-retry.C:
+			comms.Send(a.Retry, "retry")
 		case <-deadline:
 			return false, fmt.Sprintf("the page did not answer within %.0f s: GoNB's connection to "+
 				"the browser (gonb_comm) did not open", timeout.Seconds())
@@ -93,7 +109,7 @@ type panelConfig struct {
 
 // connectConfig is the configuration of connect.js.
 func connectConfig(a addresses, timeout time.Duration) map[string]any {
-	return map[string]any{"hello": a.Hello, "nonce": a.Nonce, "ms": timeout.Milliseconds(), "ackMs": timeout.Milliseconds()}
+	return map[string]any{"hello": a.Hello, "nonce": a.Nonce, "ms": timeout.Milliseconds(), "ackMs": handshakeRetry.Milliseconds()}
 }
 
 // gonbPage is the live page, through GoNB.

@@ -22,7 +22,7 @@ import (
 
 // Defaults of Settings.
 const (
-	DefaultHandshake = 5 * time.Second
+	DefaultHandshake = 12 * time.Second
 	DefaultIdle      = 15 * time.Minute
 )
 
