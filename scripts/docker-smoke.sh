@@ -11,7 +11,9 @@
 #      execution of the notebooks with their checks (scripts/run-notebooks.sh); the outputs
 #      are copied to build/docker-smoke/;
 #   4. starts the image's default command (JupyterLab) with a token, waits up to 90 s for it
-#      on 127.0.0.1, and checks that it lists the gonb kernel and serves the port notebook.
+#      on 127.0.0.1, and checks that it lists the gonb kernel, serves the port notebook, and is
+#      the JupyterLab of scripts/python/notebooks.lock; and that Binder's start command,
+#      jupyterhub-singleuser, is the one in the image's .venv (from scripts/python/binder.lock).
 # Containers are removed on exit, pass or fail.
 #
 # Exit status: 0 all passed, 1 a step failed, 2 no Docker engine (or no docker command).
@@ -127,6 +129,16 @@ done
 specs=$(http_get "$base/api/kernelspecs") || fail "GET /api/kernelspecs"
 printf '%s' "$specs" | grep -q '"gonb"' || fail "JupyterLab does not list the gonb kernel: $specs"
 http_get "$base/api/contents/$notebook?content=0" >/dev/null || fail "JupyterLab does not serve $notebook"
-http_get "$base/lab" >/dev/null || fail "GET /lab"
-say "JupyterLab answers on 8888 with the gonb kernel and $notebook"
+page=$(http_get "$base/lab") || fail "GET /lab"
+# The version the page reports (its page config's appVersion) is the one the lock pins.
+want_lab=$(sed -n 's/^jupyterlab==\([^ ;\\]*\).*/\1/p' scripts/python/notebooks.lock)
+got_lab=$(printf '%s' "$page" | grep -o '"appVersion": *"[^"]*"' | head -n1 | sed 's/.*"\([^"]*\)"$/\1/')
+if [ -z "$want_lab" ] || [ "$got_lab" != "$want_lab" ]; then
+	fail "the image serves JupyterLab '$got_lab'; scripts/python/notebooks.lock pins '$want_lab'"
+fi
+singleuser=$(docker exec "$lab" sh -c 'command -v jupyterhub-singleuser') ||
+	fail "no jupyterhub-singleuser on the image's PATH (Binder's start command)"
+[ "$singleuser" = "${home:-/home/jovyan}/.venv/bin/jupyterhub-singleuser" ] ||
+	fail "Binder would start $singleuser, not the one in ${home:-/home/jovyan}/.venv (scripts/python/binder.lock)"
+say "JupyterLab $got_lab (the lock's) answers on 8888 with the gonb kernel and $notebook; Binder's $singleuser"
 say "all passed"

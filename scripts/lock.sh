@@ -3,8 +3,11 @@
 #
 #   notebooks.in -> notebooks.lock   Jupyter (.venv/, installed by scripts/setup.sh)
 #   bench.in     -> bench.lock       scikit-learn and friends (.venv-bench/, setup.sh --bench)
+#   binder.in    -> binder.lock      JupyterHub's single-user server, Binder's start command (the
+#                                    Dockerfile adds it to .venv); compiled with notebooks.lock as
+#                                    constraints, so it pins what they share at the same versions
 #   torch.in     -> torch.lock       bench.lock plus PyTorch (.venv-bench/, setup.sh --torch);
-#                                    compiled after bench.lock, whose versions it keeps (-c)
+#                                    compiled with bench.lock as constraints, likewise
 #
 # Usage: bash scripts/lock.sh
 #
@@ -30,19 +33,27 @@ echo "lock: uv $uv_version into a throwaway venv ($tmp)"
 "$tmp/venv/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$uv_version"
 uv=$tmp/venv/bin/uv
 
-for name in notebooks bench torch; do
+for name in notebooks bench binder torch; do
 	in=$dir/$name.in
 	out=$dir/$name.lock
+	by="scripts/setup.sh"
+	constraints=()
+	if [ "$name" = binder ]; then
+		by="the Dockerfile, into setup.sh's .venv,"
+		constraints=(-c scripts/python/notebooks.lock) # the one written above
+	elif [ "$name" = torch ]; then
+		constraints=(-c scripts/python/bench.lock) # the one written above
+	fi
 	echo "lock: $in -> $out"
 	# Relative paths in the command line uv records in the lock's header.
 	(cd "$dir/../.." && "$uv" pip compile --quiet --no-config \
 		--universal --python-version "$python_floor" --generate-hashes \
 		--custom-compile-command "bash scripts/lock.sh" \
-		-o "$tmp/$name.lock" "scripts/python/$name.in")
+		-o "$tmp/$name.lock" "${constraints[@]}" "scripts/python/$name.in")
 	{
 		echo "# $name.lock: exact versions and sha256 hashes of scripts/python/$name.in,"
 		echo "# compiled by uv $uv_version for Python >= $python_floor on any platform (--universal)."
-		echo "# Installed by scripts/setup.sh with: pip install --require-hashes --no-deps -r $name.lock"
+		echo "# Installed by $by with: pip install --require-hashes --no-deps -r $name.lock"
 		cat "$tmp/$name.lock"
 	} >"$out.tmp.$$"
 	mv -f "$out.tmp.$$" "$out"

@@ -6,7 +6,8 @@
 #
 # Usage: bash scripts/setup.sh [--e2e] [--bench] [--torch] [--debian-sklearn] [--html-errors] [-h|--help]
 #
-#   --e2e             also install what the browser test needs: Debian's chromium and the
+#   --e2e             also install what the browser test needs: Debian's chromium (unless
+#                     E2E_CHROMIUM names another Chrome or Chromium binary) and the
 #                     node packages of scripts/e2e (npm ci). Its Jupyter is the one in .venv.
 #   --bench           also create .venv-bench/ from scripts/python/bench.lock: the benchmark
 #                     peers of scripts/bench (scikit-learn 1.9 with numpy, scipy, threadpoolctl).
@@ -371,7 +372,13 @@ fi
 not_ready=()
 if [ "$want_e2e" = 1 ]; then
 	e2e_pkgs=()
-	[ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1 || e2e_pkgs+=(chromium)
+	# The browser the tests drive: E2E_CHROMIUM (e.g. a CI runner's Chrome), else Debian's.
+	chromium_bin=${E2E_CHROMIUM:-/usr/bin/chromium}
+	if [ -n "${E2E_CHROMIUM:-}" ]; then
+		[ -x "$chromium_bin" ] || not_ready+=("browser test: E2E_CHROMIUM=$chromium_bin is not an executable")
+	elif [ ! -x "$chromium_bin" ]; then
+		e2e_pkgs+=(chromium)
+	fi
 	lockfile=scripts/e2e/package-lock.json
 	if [ -f "$lockfile" ] && ! command -v npm >/dev/null 2>&1; then
 		e2e_pkgs+=(nodejs npm)
@@ -384,7 +391,7 @@ if [ "$want_e2e" = 1 ]; then
 			not_ready+=("browser test: needs ${e2e_pkgs[*]}; as root on Debian: apt-get install -y ${e2e_pkgs[*]}")
 		fi
 	fi
-	if chromium_bin=$(command -v chromium || ls /usr/bin/chromium 2>/dev/null); then
+	if [ -x "$chromium_bin" ]; then
 		note "Chromium" "$("$chromium_bin" --version 2>/dev/null | head -n1) ($chromium_bin)"
 	fi
 	if [ ! -f "$lockfile" ]; then

@@ -6,14 +6,26 @@
 # Stages, in order (a failed stage does not stop the later ones, except as noted):
 #   setup      bash scripts/setup.sh (with --e2e when the browser test runs); if it fails,
 #              nothing else runs (except when only an optional component is missing: exit 3)
-#   gofmt      every .go file is gofmt-clean (the unformatted files are listed)
-#   vet        go vet ./...
-#   go test    go test -count=1 ./... (run, not taken from the test cache; the fuzz targets'
-#              seed corpora run as ordinary tests; the Dockerfile test in scripts/dockerfile
-#              is one of the packages)
-#   race       go test -count=1 -race -short ./pkg/softmax (needs cgo and a C compiler)
-#   notebooks  bash scripts/run-notebooks.sh: every notebook executed headless and checked
-#              (errors, panics, figures, the port's score and sparsity); needs go build ./...
+#   gofmt      every .go file, nested modules included, is gofmt-clean (the unformatted
+#              files are listed)
+#   vet        go vet ./..., in the root module and in every nested module (a go.mod below
+#              the root: scripts/dockerfile, the Dockerfile's test, and scripts/workflows, the
+#              GitHub workflow's lint)
+#   go test    go test -count=1 -json ./... in the same modules (run, not taken from the test
+#              cache; the fuzz targets' seed corpora run as ordinary tests), shown as plain go
+#              test shows it; the summary counts the tests (subtests included) passed, failed
+#              and skipped, and names each skip
+#   race       go test -count=1 -race -short on the packages with goroutines: pkg/softmax (and its kernels),
+#              pkg/display and pkg/mnist (less its tests that only decode the real files,
+#              which the race detector slows tenfold); needs cgo and a C compiler
+#   checker    the tests of scripts/check-notebooks.py (scripts/check_notebooks_test.py:
+#              hand-made executed notebooks it must pass or fail)
+#   nbtools    the tests of the comparison of committed and fresh outputs
+#              (scripts/nboutputs_test.py, Python unittest in .venv)
+#   notebooks  bash scripts/run-notebooks.sh --restart: every notebook executed headless and
+#              checked (errors, panics, figures, the port's score and sparsity, the committed
+#              outputs equal to the fresh ones), then the restart test (each code cell alone
+#              on a fresh kernel after the connect cell); needs go build ./...
 #   e2e        bash scripts/e2e/run.sh: the browser test; runs when CI=true or with --e2e
 #   docker     bash scripts/docker-smoke.sh; only with --docker (needs a Docker engine)
 # A stage whose script does not exist yet is reported as skipped.
@@ -24,8 +36,10 @@
 #   --docker          also run scripts/docker-smoke.sh
 #
 # Output: each stage's own output, then a summary: one line per stage, go test's package
-# lines again, and a closing "stages: N passed, N failed, N skipped" line. Logs of go test
-# are kept in build/test/. The exit code is 0 only if no stage failed.
+# lines again, the count of tests and the skipped ones, and a closing "stages: N passed,
+# N failed, N skipped" line. Logs of go test are kept in build/test/ (go-test.log as shown,
+# go-test.json the events, go-test.summary the counts). The exit code is 0 only if no stage
+# failed.
 set -euo pipefail
 
 e2e=0
@@ -116,6 +130,9 @@ summary() {
 		echo "-- go test ./... package results (full log: $logs/go-test.log):"
 		grep -E '^(ok|FAIL|panic:)|^--- FAIL' "$logs/go-test.log" || echo "(no package result lines)"
 	fi
+	if [ -s "$logs/go-test.summary" ]; then
+		echo "-- go test ./... $(cat "$logs/go-test.summary")"
+	fi
 	echo "stages: $passed passed, $failed failed, $skipped skipped"
 }
 
@@ -158,36 +175,74 @@ gofmt_check() {
 stage gofmt gofmt_check || true
 
 # --- vet, test, race ----------------------------------------------------------------------
-stage vet go vet ./... || true
+# nested_modules prints the directories of the nested Go modules (a go.mod below the root, e.g.
+# scripts/dockerfile), which keep their tools' dependencies out of the library's go.mod and
+# which the root's ./... does not reach.
+nested_modules() {
+	find . \( -name .git -o -name build -o -name node_modules -o -name testdata \) -prune -o \
+		-name go.mod -print | sed -n 's|^\./\(.*\)/go\.mod$|\1|p' | sort
+}
+
+# in_modules COMMAND... runs COMMAND in the root module, then in each nested module, each on
+# its own go.mod (GOWORK=off: a go.work lying around must not merge them); fails if one fails.
+in_modules() {
+	local rc=0 dir
+	GOWORK=off "$@" || rc=$?
+	for dir in $(nested_modules); do
+		echo "-- in $dir: $*"
+		(cd "$dir" && GOWORK=off "$@") || rc=$?
+	done
+	return "$rc"
+}
+
+stage vet in_modules go vet ./... || true
+
+# The Python that runs the checker's tests: the project's venv when there is one.
+py=python3
+[ -x .venv/bin/python ] && py=.venv/bin/python
 
 go_test() {
 	# The package lines ("ok", "FAIL") are what CI reads: keep them in the output.
-	go test -count=1 ./... 2>&1 | tee "$logs/go-test.log"
+	rm -f "$logs/go-test.summary"
+	in_modules go test -count=1 -json ./... 2>&1 | tee "$logs/go-test.json" |
+		"$py" scripts/lib/gotest_report.py "$logs/go-test.summary" | tee "$logs/go-test.log"
 	return "${PIPESTATUS[0]}"
 }
 stage "go test" go_test || true
 
-if [ -d pkg/softmax ]; then
-	if [ "$(go env CGO_ENABLED)" = 1 ] && command -v "$(go env CC)" >/dev/null 2>&1; then
-		# -short: the race detector slows the solvers 5-10x; long fits honour testing.Short.
-		stage race go test -count=1 -race -short ./pkg/softmax || true
-	else
-		skip race "the race detector needs cgo and a C compiler (CGO_ENABLED=$(go env CGO_ENABLED), CC=$(go env CC))"
-	fi
+race() {
+	# -short: the race detector slows the solvers 5-10x; long fits honour testing.Short.
+	# pkg/mnist's Example and TestReal* decode the real files on one goroutine each (the
+	# concurrent decoding is tested on small files); under the detector they take 30 s.
+	local rc=0
+	go test -count=1 -race -short ./pkg/softmax/... ./pkg/display || rc=1
+	go test -count=1 -race -short -skip '^(Example|TestReal.*)$' ./pkg/mnist || rc=1
+	return "$rc"
+}
+if [ "$(go env CGO_ENABLED)" = 1 ] && command -v "$(go env CC)" >/dev/null 2>&1; then
+	stage race race || true
 else
-	skip race "no pkg/softmax yet"
+	skip race "the race detector needs cgo and a C compiler (CGO_ENABLED=$(go env CGO_ENABLED), CC=$(go env CC))"
 fi
+
+stage checker "$py" -m unittest discover -s scripts -p check_notebooks_test.py || true
 
 # --- notebooks and browser test -----------------------------------------------------------
 build_ok=1
 go build ./... >/dev/null 2>&1 || build_ok=0
+
+if [ -x .venv/bin/python ]; then
+	stage nbtools .venv/bin/python -m unittest discover -s scripts -p nboutputs_test.py || true
+else
+	skip nbtools "no .venv (scripts/setup.sh makes it)"
+fi
 
 if [ ! -f scripts/run-notebooks.sh ]; then
 	skip notebooks "no scripts/run-notebooks.sh yet"
 elif [ "$build_ok" = 0 ]; then
 	record notebooks FAILED 0 "not run: go build ./... fails"
 else
-	stage notebooks bash scripts/run-notebooks.sh || true
+	stage notebooks bash scripts/run-notebooks.sh --restart || true
 fi
 
 if [ "$e2e" = 0 ]; then

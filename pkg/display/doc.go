@@ -1,6 +1,7 @@
 // Package display shows figures, tables and progress bars in a GoNB (Go
-// Jupyter kernel) notebook. It is the only package of the module that imports
-// GoNB's gonbui, so the other packages do not depend on the kernel.
+// Jupyter kernel) notebook. It and pkg/explore (the interactive panel) are the
+// only packages of the module that import GoNB's gonbui, so the others do not
+// depend on the kernel.
 //
 // In a notebook (IsNotebook), Figure and Image show a PNG inline (an SVG as
 // HTML, the way gonbui shows SVG), Table shows an HTML table and a Bar updates

@@ -52,6 +52,9 @@ type Split struct {
 
 	// Scaler is fitted on Train's images.
 	Scaler preprocess.StandardScaler
+
+	// origin is set by Load and Subsample, for the cache keys of Fit.
+	origin *origin
 }
 
 // Prepare loads MNIST with s.MNIST and returns it shuffled, split and
@@ -128,8 +131,10 @@ func (sp *Split) TestData() softmax.Data { return sp.Data(sp.Test) }
 // drawn without replacement, the first size of numpy's
 // RandomState(seed).permutation(sp.Train.Len()), with a scaler refitted on
 // them; the test set is sp.Test. It is how the learning curve and the L1
-// path train on fewer images while testing on the same ones. It returns an
-// error if size is not in [1, sp.Train.Len()].
+// path train on fewer images while testing on the same ones. The models
+// that Fit fits on a subsample of a split made by Load are cached, keyed
+// with size and seed. It returns an error if size is not in
+// [1, sp.Train.Len()].
 func (sp *Split) Subsample(size int, seed uint32) (*Split, error) {
 	if size < 1 || size > sp.Train.Len() {
 		return nil, fmt.Errorf("experiment: subsample size %d not in [1, %d]", size, sp.Train.Len())
@@ -145,6 +150,7 @@ func (sp *Split) Subsample(size int, seed uint32) (*Split, error) {
 		TrainRows:   rows,
 		TestRows:    sp.TestRows,
 		Permutation: sp.Permutation,
+		origin:      sp.origin.subsampled(size, seed),
 	}
 	sub.Scaler.FitPixels(sub.Train.Images, mnist.Pixels)
 	return sub, nil

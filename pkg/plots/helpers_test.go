@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/mlphys/softmax-mnist/internal/mnisttest"
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
 )
 
@@ -64,21 +65,10 @@ func (f *fitted) coef() *mat.Dense {
 	return m
 }
 
-var (
-	mnistOnce sync.Once
-	mnistAll  *mnist.Set
-	mnistErr  error
-)
-
 // mnistSet returns the 70000 MNIST images in OpenML order from the local
-// sources (no network), or skips the test if they are not available.
+// sources (no network); it skips or fails tb as mnisttest.Check does when
+// they are not available.
 func mnistSet(tb testing.TB) *mnist.Set {
 	tb.Helper()
-	mnistOnce.Do(func() {
-		mnistAll, mnistErr = mnist.Load(&mnist.Options{Offline: true})
-	})
-	if mnistErr != nil {
-		tb.Skipf("MNIST not available offline: %v", mnistErr)
-	}
-	return mnistAll
+	return mnisttest.Set(tb)
 }

@@ -1,151 +1,32 @@
 package softmax
 
 import (
-	"math"
-	"math/rand/v2"
 	"runtime"
 	"testing"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/kernel"
 )
-
-// BenchmarkEval times one full-batch loss and gradient pass (K = 10) over
-// 20000 synthetic 784-pixel rows folded with their scaler, as L-BFGS runs
-// it on MNIST.
-func BenchmarkEval(b *testing.B) {
-	const n, d, k = 20000, 784, 10
-	pix, y := synthPixels(n, d, k, 3)
-	// Make the rows about as sparse as MNIST (19% nonzero).
-	for t := range pix {
-		if t%3 != 0 {
-			pix[t] = 0
-		}
-	}
-	sc := scaler(pix, d)
-	ds, err := Pixels(pix, d, sc.Mean, sc.Scale).design(true)
-	if err != nil {
-		b.Fatal(err)
-	}
-	e := newEvaluator(ds, y, k, 2)
-	w := make([]float64, d*k)
-	for i := range w {
-		w[i] = 1e-3 * float64(i%17-8)
-	}
-	bias := make([]float64, k)
-	gw := make([]float64, d*k)
-	gb := make([]float64, k)
-	b.SetBytes(int64(ds.ptr[n]))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		e.eval(w, bias, gw, gb, nil)
-	}
-}
-
-// TestExp10 checks that the assembly exp10 agrees bit for bit with
-// math.Exp over its documented range, and softmax10 with the scalar path.
-func TestExp10(t *testing.T) {
-	if !useAsm {
-		t.Skip("no assembly kernels")
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	check := func(z [10]float64, m float64) {
-		t.Helper()
-		got := z
-		exp10(&got[0], m)
-		for k, x := range z {
-			if want := math.Exp(x - m); math.Float64bits(got[k]) != math.Float64bits(want) {
-				t.Fatalf("exp10(%v - %v) = %v, want math.Exp = %v", x, m, got[k], want)
-			}
-		}
-	}
-	special := []float64{0, -0.5, -1, -math.Ln2, -1e-300, -5e-324, -700, -708, -707.9999, -20.5, -1e-17, -0.0625}
-	for _, x := range special {
-		var z [10]float64
-		for k := range z {
-			z[k] = x
-		}
-		check(z, 0)
-	}
-	for it := 0; it < 200000; it++ {
-		var z [10]float64
-		scale := math.Pow(10, float64(rng.IntN(6)-2))
-		for k := range z {
-			z[k] = -rng.Float64() * scale
-		}
-		m := rng.NormFloat64() * 30
-		for k := range z {
-			z[k] += m
-		}
-		m = z[0]
-		for _, x := range z {
-			m = max(m, x)
-		}
-		if it%2 == 1 {
-			m += rng.Float64() // arguments all negative
-		}
-		ok := true
-		for _, x := range z {
-			ok = ok && x-m >= -700
-		}
-		if ok {
-			check(z, m)
-		}
-	}
-	// softmax10 against the scalar path, including out-of-range rows.
-	nok := 0
-	for it := 0; it < 20000; it++ {
-		var z [10]float64
-		for k := range z {
-			z[k] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(4)))
-		}
-		a, b, c := z, z, z
-		if _, _, ok := softmax10x(&c[0]); ok {
-			nok++
-		} else if c != z {
-			t.Fatalf("softmax10x(%v) changed z to %v and failed", z, c)
-		}
-		useAsm = false
-		mb, sb := softmax10(&b)
-		useAsm = true
-		ma, sa := softmax10(&a)
-		if a != b || math.Float64bits(ma) != math.Float64bits(mb) || math.Float64bits(sa) != math.Float64bits(sb) {
-			t.Fatalf("softmax10(%v): asm %v %v %v, Go %v %v %v", z, a, ma, sa, b, mb, sb)
-		}
-	}
-	if nok < 1000 || nok > 19000 {
-		t.Errorf("softmax10x took %d of 20000 rows, want both paths exercised", nok)
-	}
-	// NaNs and infinities take the Go path.
-	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
-		z := [10]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
-		for k := range z {
-			c := z
-			c[k] = bad
-			if _, _, ok := softmax10x(&c[0]); ok {
-				t.Errorf("softmax10x took a row with z[%d] = %v", k, bad)
-			}
-		}
-	}
-}
 
 // BenchmarkEvalMNIST times one full-batch loss and gradient pass over the
 // notebook's 50000 standardised MNIST training rows (7.5 million nonzero
 // pixels), the unit of work of L-BFGS and Newton-CG. It is skipped when
 // the MNIST files are not available offline.
 func BenchmarkEvalMNIST(b *testing.B) {
-	e, w, bias := mnistEvaluator(b, false)
+	ds, e, w, bias, _ := mnistEvaluator(b, false)
 	gw := make([]float64, len(w))
 	gb := make([]float64, len(bias))
-	b.SetBytes(int64(e.ds.ptr[e.ds.n]))
+	b.SetBytes(int64(ds.NNZ()))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		e.eval(w, bias, gw, gb, nil)
+		e.ObjGrad(w, bias, gw, gb, nil)
 	}
 }
 
-// mnistEvaluator returns an evaluator over the notebook's 50000
-// standardised MNIST training rows (K = 10), keeping the softmax
-// probabilities if probs, and a fixed point, at which it has evaluated the
-// gradient once (building the column blocks).
-func mnistEvaluator(b *testing.B, probs bool) (e *evaluator, w, bias []float64) {
+// mnistEvaluator returns the design of the notebook's 50000 standardised
+// MNIST training rows (K = 10), an evaluator over it, and a fixed point,
+// at which it has evaluated the gradient once (building the column
+// blocks), storing the probabilities there if probs.
+func mnistEvaluator(b *testing.B, probs bool) (ds *kernel.Design, e *kernel.Evaluator, w, bias, p []float64) {
 	all, _, train := notebookTrainRows(b)
 	sub := all.Subset(train)
 	ds, err := standardPixels(sub).design(true)
@@ -153,24 +34,25 @@ func mnistEvaluator(b *testing.B, probs bool) (e *evaluator, w, bias []float64) 
 		b.Fatal(err)
 	}
 	const k = 10
-	e = newEvaluator(ds, sub.Ints(), k, runtime.GOMAXPROCS(0))
+	n, d := ds.Dims()
+	e = kernel.NewEvaluator(ds, sub.Ints(), k, runtime.GOMAXPROCS(0))
 	if probs {
-		e.probs = make([]float64, ds.n*k)
+		p = make([]float64, n*k)
 	}
-	w = make([]float64, ds.d*k)
+	w = make([]float64, d*k)
 	for i := range w {
 		w[i] = 1e-2 * float64(i%17-8)
 	}
 	bias = make([]float64, k)
-	e.eval(w, bias, make([]float64, ds.d*k), make([]float64, k), nil)
-	return e, w, bias
+	e.ObjGrad(w, bias, make([]float64, d*k), make([]float64, k), p)
+	return ds, e, w, bias, p
 }
 
 // mnistProbs returns the design of mnistEvaluator and the probabilities
 // of its rows, from which the preconditioner is built.
-func mnistProbs(b *testing.B) (*design, []float64) {
-	e, _, _ := mnistEvaluator(b, true)
-	return e.ds, e.probs
+func mnistProbs(b *testing.B) (*kernel.Design, []float64) {
+	ds, _, _, _, p := mnistEvaluator(b, true)
+	return ds, p
 }
 
 // BenchmarkClassBlocksBuild times building the preconditioner of
@@ -182,14 +64,14 @@ func BenchmarkClassBlocksBuild(b *testing.B) {
 	ds, probs := mnistProbs(b)
 	b.Run("probs", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if _, err := newClassBlocks(ds, probs, 10, 1, true, runtime.GOMAXPROCS(0)); err != nil {
+			if _, err := kernel.NewClassBlocks(ds, probs, 10, 1, true, runtime.GOMAXPROCS(0)); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("start", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if _, err := newStartBlocks(ds, 10, 1, true, runtime.GOMAXPROCS(0)); err != nil {
+			if _, err := kernel.NewStartBlocks(ds, 10, 1, true, runtime.GOMAXPROCS(0)); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -200,16 +82,21 @@ func BenchmarkClassBlocksBuild(b *testing.B) {
 // parameter vectors (L-BFGS applies them to two per iteration).
 func BenchmarkClassBlocksApply(b *testing.B) {
 	ds, probs := mnistProbs(b)
-	pcs := map[string]func() (*classBlocks, error){
-		"probs": func() (*classBlocks, error) { return newClassBlocks(ds, probs, 10, 1, true, runtime.GOMAXPROCS(0)) },
-		"start": func() (*classBlocks, error) { return newStartBlocks(ds, 10, 1, true, runtime.GOMAXPROCS(0)) },
+	pcs := map[string]func() (*kernel.ClassBlocks, error){
+		"probs": func() (*kernel.ClassBlocks, error) {
+			return kernel.NewClassBlocks(ds, probs, 10, 1, true, runtime.GOMAXPROCS(0))
+		},
+		"start": func() (*kernel.ClassBlocks, error) {
+			return kernel.NewStartBlocks(ds, 10, 1, true, runtime.GOMAXPROCS(0))
+		},
 	}
 	for _, name := range []string{"probs", "start"} {
 		pc, err := pcs[name]()
 		if err != nil {
 			b.Fatal(err)
 		}
-		v := make([]float64, ds.d*10+10)
+		_, d := ds.Dims()
+		v := make([]float64, d*10+10)
 		for i := range v {
 			v[i] = float64(i%13) - 6
 		}
@@ -220,12 +107,12 @@ func BenchmarkClassBlocksApply(b *testing.B) {
 		dst, dst2 := make([]float64, len(v)), make([]float64, len(v))
 		b.Run(name+"/1", func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				pc.apply([][]float64{dst}, [][]float64{v}, runtime.GOMAXPROCS(0))
+				pc.Apply([][]float64{dst}, [][]float64{v})
 			}
 		})
 		b.Run(name+"/2", func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				pc.apply([][]float64{dst, dst2}, [][]float64{v, v2}, runtime.GOMAXPROCS(0))
+				pc.Apply([][]float64{dst, dst2}, [][]float64{v, v2})
 			}
 		})
 	}

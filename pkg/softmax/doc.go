@@ -1,6 +1,7 @@
 // Package softmax fits multinomial (softmax) logistic regression with the
 // semantics of scikit-learn's LogisticRegression(multi_class='multinomial'),
-// fast enough to train on MNIST in well under a second.
+// on sparse data (uint8 pixels standardised on the fly, or a float64
+// matrix), with the solvers of scikit-learn and mini-batch SGD.
 //
 // # Model and objective
 //
@@ -29,27 +30,29 @@
 //
 // # Solvers
 //
+// Below, n is the number of samples and nnz the number of nonzero raw
+// features in them; a full pass over the data costs O(nnz K + d K).
+//
 //   - SAG and SAGA follow scikit-learn's sag_fast: n draws per epoch with
 //     replacement, its step sizes, the gradient sum divided by the number
 //     of samples seen, the stopping rule max|W - W_prev|/max|W| <= Tol after
 //     each epoch, NIter = epochs. SAGA supports L1 and ElasticNet through a
 //     proximal step. The steps are lazy ("just in time"): a step costs
-//     O(nnz K) for a sample with nnz nonzero raw features.
-//   - LBFGS is limited-memory BFGS on the full-batch objective (L2 or
-//     none), stopping as scikit-learn 1.2's scipy L-BFGS-B call does:
-//     max|gradient| <= Tol for the objective divided by C, or a relative
-//     reduction of at most 2.2e-9. With Settings.Precondition (not in
-//     scikit-learn; L2 penalty only) its initial matrix becomes a preconditioner built once
-//     from the diagonal class blocks of the Hessian, sum_i p_ik (1 - p_ik)
-//     x_i x_i^T + I/C for each class k, on the directions where the K
-//     weights of a feature sum to zero: the same objective, stopping rules
-//     and optimum in about a quarter of the passes on MNIST (C=1,
-//     tol=1e-4: 171 passes against 661). Building it costs about 70 passes
-//     there, so it is built only after as many iterations as 1.5 times its
-//     estimated cost; before that, on problems with many nonzeros per
-//     parameter, the initial matrix is the inverse Hessian at the start
-//     (one shared block, about 20 passes to build on MNIST), and small
-//     fits that converge sooner are plain LBFGS.
+//     O(nnz_i K) for a sample with nnz_i nonzero raw features (with L1, plus
+//     O(K) per feature that is nonzero somewhere), an epoch O(nnz K + d K);
+//     the gradient memory takes n*K float64.
+//   - LBFGS is limited-memory BFGS (50 pairs) on the full-batch objective
+//     (L2 or none), stopping as scikit-learn 1.2's scipy L-BFGS-B call
+//     does: max|gradient| <= Tol for the objective divided by C, or a
+//     relative reduction of at most 2.2e-9; NIter counts iterations. An
+//     iteration costs one pass, occasionally a few (the line search).
+//   - LBFGS with Settings.Precondition (not in scikit-learn; L2 only) gives
+//     the two-loop recursion an initial matrix built from the diagonal class
+//     blocks of the Hessian, sum_i p_ik (1 - p_ik) x_i x_i^T + I/C for each
+//     class k, on the directions where the K weights of a feature sum to
+//     zero. The objective, the stopping rules and the optimum are those of
+//     LBFGS; see Settings.Precondition for when the blocks are built, what
+//     they cost and where they pay.
 //   - NewtonCG is scikit-learn's solver='newton-cg' (L2 or none): a
 //     truncated Newton method (Nocedal and Wright, Numerical Optimization,
 //     algorithm 7.1; scikit-learn's _newton_cg). Each Newton iteration
@@ -57,23 +60,20 @@
 //     Hessian-vector products, stopped by the forcing term
 //     ||r|| <= min(0.5, sqrt(||g||)) ||g|| or after 200 products, then
 //     backtracks from the full step to sufficient decrease. A
-//     Hessian-vector product is one parallel sparse pass over the data, as
-//     a gradient is: for sample i with probabilities p_i and logit change
-//     u_i along the direction, it adds (p_i .* u_i - p_i (p_i . u_i)) x_i^T.
-//     It stops as scikit-learn's does: max|gradient| <= Tol for the
-//     objective divided by C; NIter counts Newton iterations. On this
-//     ill-conditioned problem it needs more passes over the data than
-//     LBFGS (MNIST, C=1, tol=1e-4: 2500-3000 passes in 41-47 Newton
-//     iterations against 650-730 for LBFGS) and is mainly a check of the
-//     optimum by an independent second-order method.
+//     Hessian-vector product is one pass, as a gradient is: for sample i
+//     with probabilities p_i and logit change u_i along the direction, it
+//     adds (p_i .* u_i - p_i (p_i . u_i)) x_i^T. It stops as scikit-learn's
+//     does: max|gradient| <= Tol for the objective divided by C; NIter
+//     counts Newton iterations. On ill-conditioned problems such as MNIST
+//     it needs more passes than LBFGS; it is mainly a check of the optimum
+//     by an independent second-order method.
 //   - SGD is mini-batch stochastic gradient descent with momentum, not a
-//     scikit-learn solver: the fast path to a good model (about 0.92 test
-//     accuracy on MNIST in 3 epochs).
+//     scikit-learn solver: a fast path to a good model that runs MaxIter
+//     epochs (3 by default) of O(nnz K + (n/BatchSize) d K) each.
 //
 // L1 and ElasticNet with any solver but SAGA are errors, as in
-// scikit-learn. The full-batch kernels run on Settings.Threads goroutines
-// over fixed row blocks reduced in order, so results do not depend on the
-// number of threads; SAG, SAGA and SGD draw samples from Settings.Seed.
+// scikit-learn. Progress reports every epoch or iteration to
+// Settings.Progress.
 //
 // # Data
 //
@@ -87,22 +87,33 @@
 //
 // and the gradient is unfolded exactly, dW = ((P-Y)^T x - s mean^T)/scale
 // with s the column sums of P-Y, so the kernels touch only the nonzero raw
-// pixels (19% of MNIST's). A feature that is 0 in every training sample
-// (mean 0, scale 1) has a zero gradient and keeps a weight of exactly 0
-// with every solver: the 72-odd always-blank pixels of MNIST give the
-// notebook's sparsity of about 9%.
+// pixels. A feature that is 0 in every training sample (mean 0, scale 1)
+// has a zero gradient and keeps a weight of exactly 0 with every solver:
+// the always-blank border pixels of MNIST give the notebook's sparsity.
+// Fit stores the nonzero entries once per call, in compressed rows (5
+// bytes per nonzero for Pixels, 12 for Dense), and the full-batch solvers
+// with K = 10 keep a compressed-column copy of the same size.
 //
-// On amd64 with AVX2 and FMA the K = 10 kernels run in assembly, with a
-// pure Go fallback elsewhere (and with the noasm build tag). A full pass
-// (loss and gradient) costs about 20 fused multiply-adds per nonzero: the
-// logits row by row over the compressed rows, the softmax of a row in
-// vector registers (exponentials bit for bit as math.Exp), and the gradient
-// column by column over blocks of a compressed-column copy of the design
-// that the first full pass builds (5 bytes per nonzero for Pixels, 37 MB
-// for MNIST's 50000 training rows), with the same operations in the same
-// order as row by row, so the results do not depend on the path taken. On
-// MNIST (50000 x 784, 7.5 million nonzeros) a pass takes about 12 ms on two
-// shared cores.
+// # Determinism and concurrency
+//
+// The full-batch passes run on Settings.Threads goroutines over fixed row
+// blocks reduced in order, so results do not depend on the number of
+// threads; SAG, SAGA and SGD draw samples from Settings.Seed. A fit is
+// deterministic for given data and Settings on a given machine: on amd64
+// with AVX2 and FMA the K = 10 kernels run in assembly, which rounds fused
+// multiply-adds once, elsewhere (and with the noasm build tag) in pure Go,
+// so the two agree to rounding, not bit for bit. Fit may be called from
+// several goroutines at once; a Model may be used by several goroutines
+// once fitted.
+//
+// # Errors
+//
+// Invalid settings, data that do not fit the model (non-finite features,
+// labels and samples of different counts, a single class) and a diverging
+// fit (ErrDiverged) are errors returned by Fit; reaching MaxIter is not an
+// error (Model.Converged is false). Shapes that do not match in Loss,
+// Gradient and the Model's methods are programmer errors and panic with a
+// message prefixed "softmax: ".
 //
 // # Saving models
 //
@@ -110,4 +121,12 @@
 // every float64 by its bits (Load returns an identical model); SaveFile
 // replaces its file atomically. Load and LoadFile report files that are not
 // models, of another format version, truncated or corrupt (ErrFormat).
+//
+// # Implementation
+//
+// The solvers (this package) are clients of internal/kernel, which holds
+// the design matrix and the passes over it (objective and gradient,
+// Hessian-vector products, the stochastic steps, the preconditioner); its
+// K = 10 inner loops are in internal/asm. The figures of the project's
+// benchmarks are in the README's speed section and scripts/bench/README.md.
 package softmax

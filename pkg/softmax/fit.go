@@ -1,18 +1,22 @@
 package softmax
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/kernel"
 )
 
-// ErrDiverged is returned (wrapped) by Fit when the weights stop being
-// finite, as scikit-learn's "Floating-point under-/overflow occurred".
+// ErrDiverged is returned (wrapped) by Fit when the weights or the
+// objective stop being finite, as scikit-learn's "Floating-point
+// under-/overflow occurred"; the error names the solver and the epoch or
+// iteration.
 var ErrDiverged = errors.New("softmax: floating-point overflow, the fit diverged")
 
 // Fit fits a multinomial logistic regression to the samples x with labels
@@ -27,7 +31,20 @@ var ErrDiverged = errors.New("softmax: floating-point overflow, the fit diverged
 // a non-finite mean or non-positive scale (Pixels), and when the fit
 // diverges (ErrDiverged). Reaching MaxIter is not an error: the model has
 // Converged == false.
+//
+// Fit reads x once, O(n d) for Dense and O(n d / 8 + nnz) for Pixels, and
+// keeps its nonzero entries for the fit; the cost of the solvers is in the
+// package documentation. Fit does not modify x or y.
 func Fit(x Data, y []int, s *Settings) (*Model, error) {
+	return FitContext(context.Background(), x, y, s)
+}
+
+// FitContext is Fit that stops when ctx is done: it checks ctx before the
+// fit and after every epoch or iteration (so it returns within one of
+// them, and within the preconditioner's build for a preconditioned
+// L-BFGS), and then returns an error that wraps ctx.Err() and names the
+// solver and the iterations run. Otherwise it is Fit, bit for bit.
+func FitContext(ctx context.Context, x Data, y []int, s *Settings) (*Model, error) {
 	start := time.Now()
 	cf, err := validate(s)
 	if err != nil {
@@ -49,7 +66,10 @@ func Fit(x Data, y []int, s *Settings) (*Model, error) {
 		return nil, err
 	}
 	k := len(classes)
-	p := &problem{ds: ds, y: yi, k: k, cf: cf, start: start}
+	p := &problem{ctx: ctx, ds: ds, y: yi, k: k, cf: cf, start: start}
+	if err := p.stopped(0); err != nil {
+		return nil, err
+	}
 	var res *result
 	switch cf.Solver {
 	case SAG, SAGA:
@@ -83,11 +103,33 @@ func Fit(x Data, y []int, s *Settings) (*Model, error) {
 
 // problem is a validated fitting problem.
 type problem struct {
-	ds    *design
+	ctx   context.Context
+	ds    *kernel.Design
 	y     []int // class indices
 	k     int
 	cf    *config
 	start time.Time
+}
+
+// record calls the progress hook, if any, with pr completed by the solver
+// and the time since Fit started.
+func (p *problem) record(pr Progress) {
+	if p.cf.Progress == nil {
+		return
+	}
+	pr.Solver = p.cf.Solver
+	pr.Elapsed = time.Since(p.start)
+	p.cf.Progress(pr)
+}
+
+// stopped returns nil while the context of p is not done, and otherwise
+// an error wrapping its error that says the fit stopped after iter
+// epochs or iterations.
+func (p *problem) stopped(iter int) error {
+	if err := p.ctx.Err(); err != nil {
+		return fmt.Errorf("softmax: %v fit stopped after %d iterations: %w", p.cf.Solver, iter, err)
+	}
+	return nil
 }
 
 // result is the outcome of a solver.
@@ -98,42 +140,16 @@ type result struct {
 	converged bool
 }
 
-// encodeLabels returns the sorted distinct labels and the class index of
-// each label.
-func encodeLabels(y []int) (classes, idx []int, err error) {
-	seen := make(map[int]bool)
-	for i, v := range y {
-		if v < 0 {
-			return nil, nil, fmt.Errorf("softmax: y[%d] = %d: labels must be non-negative", i, v)
-		}
-		if !seen[v] {
-			seen[v] = true
-			classes = append(classes, v)
-		}
-	}
-	if len(classes) < 2 {
-		return nil, nil, fmt.Errorf("softmax: y has a single class (%d): need at least 2", classes[0])
-	}
-	slices.Sort(classes)
-	index := make(map[int]int, len(classes))
-	for i, c := range classes {
-		index[c] = i
-	}
-	idx = make([]int, len(y))
-	for i, v := range y {
-		idx[i] = index[v]
-	}
-	return classes, idx, nil
-}
-
 // newRand returns the generator of the sample draws for a seed.
 func newRand(seed uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 }
 
-// relChange returns max|w-prev|/max|w| (0 if both are 0, +Inf if only w is
-// 0) and copies w into prev.
-func relChange(w, prev []float64) (rel, maxChange, maxW float64) {
+// relChange returns max|w-prev|/max|w| (0 if both are 0, +Inf if only w
+// is 0), the quantity of the stochastic solvers' stopping rule, and copies
+// w into prev.
+func relChange(w, prev []float64) float64 {
+	var maxChange, maxW float64
 	for i, x := range w {
 		if a := math.Abs(x); a > maxW {
 			maxW = a
@@ -145,11 +161,33 @@ func relChange(w, prev []float64) (rel, maxChange, maxW float64) {
 	}
 	switch {
 	case maxW != 0:
-		rel = maxChange / maxW
+		return maxChange / maxW
 	case maxChange == 0:
-		rel = 0
-	default:
-		rel = math.Inf(1)
+		return 0
 	}
-	return rel, maxChange, maxW
+	return math.Inf(1)
+}
+
+// allFinite reports whether every value of xs is finite.
+func allFinite(xs ...[]float64) bool {
+	for _, x := range xs {
+		for _, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// errDiverged returns ErrDiverged for solver s, whose iteration (epoch
+// for the stochastic solvers) iter gave non-finite weights or objective.
+func errDiverged(s Solver, iter int) error {
+	switch s {
+	case SAG, SAGA:
+		return fmt.Errorf("%w (%v, epoch %d): scale the features", ErrDiverged, s, iter)
+	case SGD:
+		return fmt.Errorf("%w (%v, epoch %d): scale the features or lower the learning rate", ErrDiverged, s, iter)
+	}
+	return fmt.Errorf("%w (%v, iteration %d): scale the features", ErrDiverged, s, iter)
 }

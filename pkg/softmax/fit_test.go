@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/kernel"
 )
 
 // TestSolversReachSameOptimum checks that SAG, SAGA, LBFGS and NewtonCG converge to
@@ -37,7 +39,11 @@ func TestSolversReachSameOptimum(t *testing.T) {
 			models = append(models, m)
 		}
 		obj := func(m *Model) float64 {
-			return Loss(x, classIndexForTest(y, m.Classes), m.Coef, m.Intercept, &Settings{C: c})
+			yi, err := ClassIndex(y, m.Classes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return Loss(x, yi, m.Coef, m.Intercept, &Settings{C: c})
 		}
 		ref := obj(models[0])
 		var g mat.Dense
@@ -70,18 +76,6 @@ func TestSolversReachSameOptimum(t *testing.T) {
 			t.Errorf("C=%g: SAG and SAGA coef rel diff %g", c, diff)
 		}
 	}
-}
-
-func classIndexForTest(y, classes []int) []int {
-	out := make([]int, len(y))
-	for i, v := range y {
-		for c, cl := range classes {
-			if cl == v {
-				out[i] = c
-			}
-		}
-	}
-	return out
 }
 
 // TestZeroPixelsStayZero checks that the weights of pixels that are 0 in
@@ -152,13 +146,13 @@ func TestDeterministic(t *testing.T) {
 	// The preconditioned LBFGS, built at iteration 3, with and without the
 	// start preconditioner: the bands of the Gram matrices follow the
 	// thread count, the sums in them must not.
-	defer func(f func(*design, int) int) { precondAt = f }(precondAt)
-	precondAt = func(*design, int) int { return 3 }
-	defer func(f func(*design) bool) { startBlocksAt = f }(startBlocksAt)
+	defer func(f func(*kernel.Design, int) int) { precondAt = f }(precondAt)
+	precondAt = func(*kernel.Design, int) int { return 3 }
+	defer func(f func(*kernel.Design) bool) { startBlocksAt = f }(startBlocksAt)
 	plain := mustFit(t, x, y, &Settings{MaxIter: 8})
 	fits := map[bool]*Model{}
 	for _, start := range []bool{false, true} {
-		startBlocksAt = func(*design) bool { return start }
+		startBlocksAt = func(*kernel.Design) bool { return start }
 		var ref *Model
 		for _, threads := range []int{1, 2, 3} {
 			m := mustFit(t, x, y, &Settings{Precondition: true, Threads: threads, MaxIter: 8})

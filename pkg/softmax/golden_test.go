@@ -10,8 +10,11 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/mlphys/softmax-mnist/internal/mnisttest"
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
 	"github.com/mlphys/softmax-mnist/pkg/preprocess"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/kernel"
 )
 
 // golden is testdata/sklearn_reference.json.gz, written by
@@ -77,13 +80,11 @@ func goldenSubset(t *testing.T, g *golden) (x Data, y []int) {
 // returns them, numpy's RandomState(0) permutation of them and the
 // notebook's 50000 training rows in order (train_test_split with
 // test_size 10000 and random_state preprocess.SplitSeed of the permuted
-// images). It skips tb when the files are not available offline.
+// images). It skips or fails tb as mnisttest.Check does when the files are
+// not available offline; all is shared and must not be modified.
 func notebookTrainRows(tb testing.TB) (all *mnist.Set, perm, train []int) {
 	tb.Helper()
-	all, err := mnist.Load(&mnist.Options{Offline: true})
-	if err != nil {
-		tb.Skipf("MNIST files not available offline: %v", err)
-	}
+	all = mnisttest.Set(tb)
 	perm = preprocess.NewRandomState(0).Permutation(all.Len())
 	split, _, err := preprocess.TrainTestSplit(all.Len(), 50000, 10000, preprocess.SplitSeed)
 	if err != nil {
@@ -136,9 +137,9 @@ func TestGoldenL2(t *testing.T) {
 	// where the Cholesky factorisations alone cost some 270 passes), with
 	// and without the start preconditioner before it (which its own rule
 	// leaves out on this small set).
-	defer func(f func(*design, int) int) { precondAt = f }(precondAt)
-	precondAt = func(*design, int) int { return 20 }
-	defer func(f func(*design) bool) { startBlocksAt = f }(startBlocksAt)
+	defer func(f func(*kernel.Design, int) int) { precondAt = f }(precondAt)
+	precondAt = func(*kernel.Design, int) int { return 20 }
+	defer func(f func(*kernel.Design) bool) { startBlocksAt = f }(startBlocksAt)
 	iters := map[string]int{}
 	for _, fit := range []struct {
 		s     *Settings
@@ -150,7 +151,7 @@ func TestGoldenL2(t *testing.T) {
 		{&Settings{C: g.L2.C, Solver: NewtonCG, Tol: 1e-9, MaxIter: 1000}, false},
 	} {
 		fs := fit.s
-		startBlocksAt = func(*design) bool { return fit.start }
+		startBlocksAt = func(*kernel.Design) bool { return fit.start }
 		m := mustFit(t, x, y, fs)
 		obj := Loss(x, y, m.Coef, m.Intercept, s)
 		t.Logf("%v (precondition %v, start %v): objective %.12g (scikit-learn %.12g), %d iterations (scikit-learn %d)", fs.Solver, fs.Precondition, fit.start, obj, g.L2.Objective, m.NIter, g.L2.NIter)

@@ -1,62 +1,25 @@
 package softmax
 
 import (
-	"math"
-	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/mlphys/softmax-mnist/pkg/preprocess"
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/fixture"
 )
 
-// synthPixels returns n rows of d uint8 "pixels" with k classes: each class
-// lights a different band of features, about 30% of the pixels are nonzero,
-// and the features listed in zero are 0 in every row.
+// synthPixels is fixture.Pixels.
 func synthPixels(n, d, k int, seed uint64, zero ...int) (pix []uint8, y []int) {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	pix = make([]uint8, n*d)
-	y = make([]int, n)
-	isZero := make(map[int]bool)
-	for _, j := range zero {
-		isZero[j] = true
-	}
-	for i := 0; i < n; i++ {
-		c := i % k
-		y[i] = c
-		for j := 0; j < d; j++ {
-			if isZero[j] {
-				continue
-			}
-			p := 0.15
-			if j%k == c {
-				p = 0.6
-			}
-			if rng.Float64() < p {
-				pix[i*d+j] = uint8(1 + rng.IntN(255))
-			}
-		}
-	}
-	return pix, y
+	return fixture.Pixels(n, d, k, seed, zero...)
 }
 
-// scaler returns the StandardScaler fitted on the pixels.
-func scaler(pix []uint8, d int) *preprocess.StandardScaler {
-	var s preprocess.StandardScaler
-	s.FitPixels(pix, d)
-	return &s
-}
+// scaler is fixture.Scaler.
+func scaler(pix []uint8, d int) *preprocess.StandardScaler { return fixture.Scaler(pix, d) }
 
-// standardise returns (pix - mean)/scale as a dense matrix.
+// standardise is fixture.Standardise.
 func standardise(pix []uint8, d int, mean, scale []float64) *mat.Dense {
-	n := len(pix) / d
-	x := mat.NewDense(n, d, nil)
-	for i := 0; i < n; i++ {
-		for j := 0; j < d; j++ {
-			x.Set(i, j, (float64(pix[i*d+j])-mean[j])/scale[j])
-		}
-	}
-	return x
+	return fixture.Standardise(pix, d, mean, scale)
 }
 
 // pixelsAndDense returns the pixels as Data two ways, "pixels" (Pixels with
@@ -68,21 +31,8 @@ func pixelsAndDense(pix []uint8, d int) (datas map[string]Data, xs *mat.Dense) {
 	return map[string]Data{"pixels": Pixels(pix, d, sc.Mean, sc.Scale), "dense": Dense(xs)}, xs
 }
 
-// maxRelDiff returns max|a-b| / max(max|b|, tiny).
-func maxRelDiff(a, b []float64) float64 {
-	if len(a) != len(b) {
-		return math.Inf(1)
-	}
-	var d, m float64
-	for i := range a {
-		d = math.Max(d, math.Abs(a[i]-b[i]))
-		m = math.Max(m, math.Abs(b[i]))
-	}
-	if m == 0 {
-		return d
-	}
-	return d / m
-}
+// maxRelDiff is fixture.MaxRelDiff.
+func maxRelDiff(a, b []float64) float64 { return fixture.MaxRelDiff(a, b) }
 
 func flat(m *mat.Dense) []float64 {
 	r, c := m.Dims()

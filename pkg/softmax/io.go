@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -30,6 +31,10 @@ import (
 //	crc32    uint32   IEEE CRC of every byte before it
 //
 // Floats are stored as their IEEE 754 bits, so a round trip is exact.
+// Save and Load accept only what Fit can produce: finite coefficients and
+// intercepts, classes that are non-negative, distinct and sorted, a
+// non-negative NIter and Settings that Validate accepts (a known solver and
+// penalty, a supported combination, parameters in range).
 
 const (
 	fileMagic   = "SOFTMAX\x00"
@@ -43,14 +48,15 @@ const (
 var ErrFormat = errors.New("invalid model file")
 
 // MarshalBinary returns the model in the versioned binary format of Save.
+// It returns an error for a model that Load would refuse (see the format).
 func (m *Model) MarshalBinary() ([]byte, error) {
-	if m.Coef == nil {
-		return nil, errors.New("softmax: save model: nil Coef")
+	if m.Coef == nil || m.Coef.IsEmpty() {
+		return nil, errors.New("softmax: save model: no Coef")
+	}
+	if err := m.check(); err != nil {
+		return nil, fmt.Errorf("softmax: save model: %w", err)
 	}
 	k, d := m.Coef.Dims()
-	if len(m.Intercept) != k || len(m.Classes) != k {
-		return nil, fmt.Errorf("softmax: save model: %d classes, %d intercepts for %d coefficient rows", len(m.Classes), len(m.Intercept), k)
-	}
 	var b bytes.Buffer
 	b.WriteString(fileMagic)
 	le := binary.LittleEndian
@@ -96,7 +102,10 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary sets m to the model encoded in data by MarshalBinary.
 // It returns an error wrapping ErrFormat for data that is not a model, has
-// another format version, is truncated, or fails its checksum.
+// another format version, is truncated, fails its checksum, or declares
+// content that Fit cannot produce (a non-finite weight, unsorted or
+// duplicate classes, an unknown solver or penalty, invalid settings); the
+// error names the field.
 func (m *Model) UnmarshalBinary(data []byte) error {
 	return m.decode(data, "softmax: load model")
 }
@@ -149,14 +158,59 @@ func (m *Model) decode(data []byte, prefix string) error {
 		out.Intercept[i] = r.f64()
 	}
 	out.NIter = int(int64(r.u64()))
-	out.Converged = r.u8()&1 != 0
+	flags := r.u8()
+	out.Converged = flags&1 != 0
 	s := &out.Settings
 	s.C, s.L1Ratio, s.Tol, s.LearningRate, s.Momentum = r.f64(), r.f64(), r.f64(), r.f64(), r.f64()
 	s.Penalty, s.Solver = Penalty(int64(r.u64())), Solver(int64(r.u64()))
 	s.MaxIter, s.BatchSize, s.Threads = int(int64(r.u64())), int(int64(r.u64())), int(int64(r.u64()))
 	s.Seed = r.u64()
-	s.NoIntercept = r.u8() != 0
+	noIntercept := r.u8()
+	s.NoIntercept = noIntercept != 0
+	switch {
+	case flags > 1:
+		return bad("flags = %#x: only bit 0 (Converged) is defined", flags)
+	case noIntercept > 1:
+		return bad("NoIntercept = %d: want 0 or 1", noIntercept)
+	}
+	if err := out.check(); err != nil {
+		return bad("%v", err)
+	}
 	*m = out
+	return nil
+}
+
+// check returns an error naming the first field of m that Fit cannot
+// produce; m.Coef must not be nil.
+func (m *Model) check() error {
+	k, d := m.Coef.Dims()
+	if len(m.Intercept) != k || len(m.Classes) != k {
+		return fmt.Errorf("%d classes, %d intercepts for %d coefficient rows", len(m.Classes), len(m.Intercept), k)
+	}
+	for i, c := range m.Classes {
+		if c < 0 {
+			return fmt.Errorf("Classes[%d] = %d: labels are non-negative", i, c)
+		}
+		if i > 0 && c <= m.Classes[i-1] {
+			return fmt.Errorf("Classes[%d] = %d after %d: classes must be distinct and sorted", i, c, m.Classes[i-1])
+		}
+	}
+	for i := 0; i < k; i++ {
+		for j := 0; j < d; j++ {
+			if v := m.Coef.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("Coef[%d][%d] = %v: weights must be finite", i, j, v)
+			}
+		}
+		if v := m.Intercept[i]; math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("Intercept[%d] = %v: intercepts must be finite", i, v)
+		}
+	}
+	if m.NIter < 0 {
+		return fmt.Errorf("NIter = %d: must not be negative", m.NIter)
+	}
+	if err := m.Settings.Validate(); err != nil {
+		return fmt.Errorf("Settings: %s", strings.TrimPrefix(err.Error(), "softmax: "))
+	}
 	return nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/kernel"
 )
 
 // Model is a fitted multinomial logistic regression, the counterpart of a
@@ -19,8 +21,8 @@ type Model struct {
 	// Classes holds the sorted distinct training labels: row k of Coef is
 	// the class Classes[k]. It is scikit-learn's classes_.
 	Classes []int
-	// NIter is the number of epochs (SAG, SAGA, SGD) or L-BFGS iterations
-	// run, scikit-learn's n_iter_.
+	// NIter is the number of epochs (SAG, SAGA, SGD), L-BFGS iterations
+	// (LBFGS) or Newton iterations (NewtonCG) run, scikit-learn's n_iter_.
 	NIter int
 	// Converged reports whether the stopping rule was met before the
 	// iteration limit.
@@ -49,39 +51,19 @@ func (m *Model) threads() int {
 
 // scores returns the n*K decision values of x, row-major.
 func (m *Model) scores(x Data) (z []float64, n, k int) {
-	k, d := m.dims(x)
+	k, _ = m.dims(x)
 	ds, _ := x.design(false)
-	e := newEvaluator(ds, nil, k, m.threads())
-	e.fold(toFeatureMajor(m.Coef), m.Intercept)
-	_ = d
-	n = ds.n
+	n, _ = ds.Dims()
 	z = make([]float64, n*k)
-	nc := nChunks
-	if n < nc {
-		nc = n
-	}
-	parallel(nc, e.threads, func(ci int) {
-		lo, hi := ci*n/nc, (ci+1)*n/nc
-		if ds.v8 != nil {
-			decision(ds.v8, e, lo, hi, z)
-		} else {
-			decision(ds.v64, e, lo, hi, z)
-		}
-	})
+	kernel.NewEvaluator(ds, nil, k, m.threads()).Scores(z, toFeatureMajor(m.Coef), m.Intercept)
 	return z, n, k
-}
-
-// decision stores the decision values of rows lo:hi into z (row-major).
-func decision[T uint8 | float64](vals []T, e *evaluator, lo, hi int, z []float64) {
-	ds, k := e.ds, e.k
-	for i := lo; i < hi; i++ {
-		cols, xs := rowEntries(ds, vals, i)
-		gemvRowK(z[i*k:i*k+k], e.c, e.v, cols, xs)
-	}
 }
 
 // DecisionFunction returns the n x K matrix of class scores W x_i + b of the
 // samples of x. It panics if x does not have the model's number of features.
+// It costs one pass over the nonzero entries of x, O(nnz K + d K), on
+// Settings.Threads goroutines; so do PredictProba, Predict, Score and
+// ConfusionMatrix.
 func (m *Model) DecisionFunction(x Data) *mat.Dense {
 	z, n, k := m.scores(x)
 	if n == 0 {
@@ -99,7 +81,7 @@ func (m *Model) PredictProba(x Data) *mat.Dense {
 		return &mat.Dense{}
 	}
 	for i := 0; i < n; i++ {
-		softmaxInPlace(z[i*k : i*k+k])
+		kernel.Softmax(z[i*k : i*k+k])
 	}
 	return mat.NewDense(n, k, z)
 }
@@ -108,10 +90,20 @@ func (m *Model) PredictProba(x Data) *mat.Dense {
 // largest decision value, the first one on ties. It panics as
 // DecisionFunction.
 func (m *Model) Predict(x Data) []int {
+	pred := m.predictIndex(x)
+	for i, c := range pred {
+		pred[i] = m.Classes[c]
+	}
+	return pred
+}
+
+// predictIndex returns the index in Classes of the predicted class of each
+// sample.
+func (m *Model) predictIndex(x Data) []int {
 	z, n, k := m.scores(x)
 	pred := make([]int, n)
 	for i := range pred {
-		pred[i] = m.Classes[argmax(z[i*k:i*k+k])]
+		pred[i] = argmax(z[i*k : i*k+k])
 	}
 	return pred
 }
@@ -174,22 +166,17 @@ func (m *Model) ConfusionMatrix(x Data, y []int) [][]int {
 	if n, _ := x.Dims(); n != len(y) {
 		panic(fmt.Sprintf("softmax: ConfusionMatrix: %d labels for %d samples", len(y), n))
 	}
-	index := make(map[int]int, len(m.Classes))
-	for i, c := range m.Classes {
-		index[c] = i
+	truth, bad := classIndex(y, m.Classes)
+	if bad >= 0 {
+		panic(fmt.Sprintf("softmax: ConfusionMatrix: y[%d] = %d is not one of the model's classes", bad, y[bad]))
 	}
 	k := len(m.Classes)
 	cm := make([][]int, k)
 	for i := range cm {
 		cm[i] = make([]int, k)
 	}
-	pred := m.Predict(x)
-	for i, p := range pred {
-		t, ok := index[y[i]]
-		if !ok {
-			panic(fmt.Sprintf("softmax: ConfusionMatrix: y[%d] = %d is not one of the model's classes", i, y[i]))
-		}
-		cm[t][index[p]]++
+	for i, p := range m.predictIndex(x) {
+		cm[truth[i]][p]++
 	}
 	return cm
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/kernel"
 )
 
 // Loss returns the objective that Fit minimises, scikit-learn's
@@ -19,6 +21,7 @@ import (
 // coef is K x d (d the number of features of x), y holds class indices in
 // [0, K), and intercept is nil (no intercept) or of length K. Loss panics if
 // the shapes do not match, if a label is out of range, or if s is invalid.
+// It costs one pass over the nonzero entries of x, O(nnz K + d K).
 func Loss(x Data, y []int, coef *mat.Dense, intercept []float64, s *Settings) float64 {
 	return objective(nil, nil, x, y, coef, intercept, s)
 }
@@ -70,7 +73,7 @@ func objective(dCoef *mat.Dense, dIntercept []float64, x Data, y []int, coef *ma
 	}
 	ds, _ := x.design(false)
 	w := toFeatureMajor(coef)
-	e := newEvaluator(ds, y, k, cf.threads)
+	e := kernel.NewEvaluator(ds, y, k, cf.threads)
 	var gw, gb []float64
 	if dCoef != nil {
 		gw = make([]float64, d*k)
@@ -78,7 +81,7 @@ func objective(dCoef *mat.Dense, dIntercept []float64, x Data, y []int, coef *ma
 	if dIntercept != nil {
 		gb = make([]float64, k)
 	}
-	ce := e.eval(w, intercept, gw, gb, nil)
+	ce := e.ObjGrad(w, intercept, gw, gb, nil)
 	scale, a, b := cf.c, cf.alpha*cf.c, cf.beta*cf.c
 	if cf.Penalty == NoPenalty {
 		scale, a, b = 1, 0, 0

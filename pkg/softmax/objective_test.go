@@ -7,6 +7,8 @@ import (
 
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/asm"
 )
 
 // flatParams packs coef (K x d) and intercept into one vector and back.
@@ -184,7 +186,7 @@ func TestPixelsMatchesDense(t *testing.T) {
 // TestKernelsAsmMatchGo checks the assembly kernels against the pure Go
 // ones (the test is a no-op where there is no assembly).
 func TestKernelsAsmMatchGo(t *testing.T) {
-	if !useAsm {
+	if !asm.Enabled {
 		t.Skip("no assembly kernels on this machine")
 	}
 	const n, d, k = 60, 23, 10
@@ -198,9 +200,9 @@ func TestKernelsAsmMatchGo(t *testing.T) {
 			}
 		}
 		b := make([]float64, k)
-		run := func(asm bool) (float64, []float64, []float64) {
-			defer func(old bool) { useAsm = old }(useAsm)
-			useAsm = asm
+		run := func(withAsm bool) (float64, []float64, []float64) {
+			defer func(old bool) { asm.Enabled = old }(asm.Enabled)
+			asm.Enabled = withAsm
 			var g mat.Dense
 			gb := make([]float64, k)
 			l := Gradient(&g, gb, x, y, coef, b, nil)
@@ -209,7 +211,7 @@ func TestKernelsAsmMatchGo(t *testing.T) {
 		la, ga, ba := run(true)
 		lg, gg, bg := run(false)
 		if math.Abs(la-lg) > 1e-12*math.Abs(lg) || maxRelDiff(ga, gg) > 1e-12 || maxRelDiff(ba, bg) > 1e-12 {
-			t.Errorf("asm and Go kernels differ: loss %v vs %v, grad %g, intercept %g", la, lg, maxRelDiff(ga, gg), maxRelDiff(ba, bg))
+			t.Errorf("assembly and Go kernels differ: loss %v vs %v, grad %g, intercept %g", la, lg, maxRelDiff(ga, gg), maxRelDiff(ba, bg))
 		}
 		for _, s := range []*Settings{
 			{Solver: SAG, MaxIter: 4, Tol: 1e-300, Seed: 3},
@@ -218,17 +220,17 @@ func TestKernelsAsmMatchGo(t *testing.T) {
 			{Solver: LBFGS, MaxIter: 10},
 			{Solver: NewtonCG, MaxIter: 5},
 		} {
-			fit := func(asm bool) *Model {
-				defer func(old bool) { useAsm = old }(useAsm)
-				useAsm = asm
+			fit := func(withAsm bool) *Model {
+				defer func(old bool) { asm.Enabled = old }(asm.Enabled)
+				asm.Enabled = withAsm
 				return mustFit(t, x, y, s)
 			}
 			ma, mg := fit(true), fit(false)
 			if diff := maxRelDiff(flat(ma.Coef), flat(mg.Coef)); diff > 1e-10 {
-				t.Errorf("%v/%v with asm and Go kernels: coef rel diff %g", s.Solver, s.Penalty, diff)
+				t.Errorf("%v/%v with assembly and Go kernels: coef rel diff %g", s.Solver, s.Penalty, diff)
 			}
 			if ma.Sparsity() != mg.Sparsity() {
-				t.Errorf("%v/%v: sparsity %v (asm) vs %v (Go)", s.Solver, s.Penalty, ma.Sparsity(), mg.Sparsity())
+				t.Errorf("%v/%v: sparsity %v (assembly) vs %v (Go)", s.Solver, s.Penalty, ma.Sparsity(), mg.Sparsity())
 			}
 		}
 	}

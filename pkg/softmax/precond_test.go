@@ -1,270 +1,13 @@
 package softmax
 
 import (
-	"errors"
-	"fmt"
 	"math"
-	"math/rand/v2"
 	"testing"
 
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/kernel"
 )
-
-// TestClassBlocksMatchesDenseOperator checks the preconditioner against an
-// independent dense construction: with X the standardised rows (and a
-// column of ones with an intercept), w_ic = p_ic (1 - p_ic) and
-//
-//	G_c = sum_i w_ic x_i x_i^T + l2 I (but on the intercept),
-//	M = P G^-1 P + (I - P)/l2,
-//
-// P removing the class means of each feature and G^-1 from a dense LU
-// solve, for random v; and the start preconditioner, G = sum_i x_i x_i^T/K
-// + l2 I for every class, likewise. It covers K = 3 (generic Gram loop) and
-// K = 10 (assembly and pure Go, and the shared solve of the start
-// preconditioner), Pixels with the scaler folded in and Dense data, with
-// and without an intercept, and a feature that is 0 in every row.
-func TestClassBlocksMatchesDenseOperator(t *testing.T) {
-	for _, k := range []int{3, 10} {
-		const n, d = 80, 9
-		pix, _ := synthPixels(n, d, k, 17, 4)
-		datas, xs := pixelsAndDense(pix, d)
-		rng := rand.New(rand.NewPCG(uint64(k), 5))
-		probs := make([]float64, n*k)
-		for i := 0; i < n; i++ {
-			z := make([]float64, k)
-			for c := range z {
-				z[c] = 3 * rng.NormFloat64()
-			}
-			softmaxInPlace(z)
-			copy(probs[i*k:], z)
-		}
-		varWeight := func(i, c int) float64 { return probs[i*k+c] * (1 - probs[i*k+c]) }
-		startWeight := func(int, int) float64 { return 1 / float64(k) }
-		forBlockCases(t, datas, func(name string, _ Data, ds *design, intercept bool, l2 float64) {
-			at := fmt.Sprintf("K=%d %s intercept=%v l2=%g", k, name, intercept, l2)
-			checkPreconditioner(t, at, func() (*classBlocks, error) {
-				return newClassBlocks(ds, probs, k, l2, intercept, 2)
-			}, densePreconditioner(t, xs, varWeight, k, l2, intercept), rng)
-			checkPreconditioner(t, at+" start", func() (*classBlocks, error) {
-				return newStartBlocks(ds, k, l2, intercept, 2)
-			}, densePreconditioner(t, xs, startWeight, k, l2, intercept), rng)
-		})
-	}
-}
-
-// forBlockCases calls f for each data set of datas (by name) and its
-// design, with and without an intercept, for l2 = 1 and 0.01.
-func forBlockCases(t *testing.T, datas map[string]Data, f func(name string, x Data, ds *design, intercept bool, l2 float64)) {
-	t.Helper()
-	for name, x := range datas {
-		ds, err := x.design(true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, intercept := range []bool{true, false} {
-			for _, l2 := range []float64{1, 0.01} {
-				f(name, x, ds, intercept, l2)
-			}
-		}
-	}
-}
-
-// checkPreconditioner checks that the preconditioner that build returns,
-// with the assembly kernels and without, applied to one random vector and
-// to two at once (the solves of L-BFGS), gives m v.
-func checkPreconditioner(t *testing.T, at string, build func() (*classBlocks, error), m *mat.Dense, rng *rand.Rand) {
-	t.Helper()
-	asms := []bool{false}
-	if useAsm {
-		asms = append(asms, true)
-	}
-	defer func(old bool) { useAsm = old }(useAsm)
-	dim, _ := m.Dims()
-	for _, asm := range asms {
-		useAsm = asm
-		pc, err := build()
-		if err != nil {
-			t.Fatalf("%s asm=%v: %v", at, asm, err)
-		}
-		for _, nv := range []int{1, 2, 1, 2} {
-			vs, gots := make([][]float64, nv), make([][]float64, nv)
-			for q := range vs {
-				vs[q] = make([]float64, dim)
-				for i := range vs[q] {
-					vs[q][i] = rng.NormFloat64()
-				}
-				gots[q] = make([]float64, dim)
-			}
-			pc.apply(gots, vs, 2)
-			for q, v := range vs {
-				want := make([]float64, dim)
-				mat.NewVecDense(dim, want).MulVec(m, mat.NewVecDense(dim, v))
-				if diff := maxRelDiff(gots[q], want); diff > 1e-9 {
-					t.Errorf("%s asm=%v: vector %d of %d: M v differs from the dense construction by %g", at, asm, q, nv, diff)
-				}
-			}
-		}
-	}
-}
-
-// densePreconditioner returns M of TestClassBlocksMatchesDenseOperator,
-// with the row weights w(i, c), as a dense matrix over parameter vectors
-// (weights feature-major, then the intercepts).
-func densePreconditioner(t *testing.T, xs *mat.Dense, w func(i, c int) float64, k int, l2 float64, intercept bool) *mat.Dense {
-	n, d := xs.Dims()
-	size := d
-	if intercept {
-		size++
-	}
-	idx := func(j, c int) int { // parameter index of feature j, class c
-		if j == d {
-			return k*d + c
-		}
-		return j*k + c
-	}
-	row := func(i int) []float64 {
-		r := make([]float64, size)
-		mat.Row(r[:d], i, xs)
-		if intercept {
-			r[d] = 1
-		}
-		return r
-	}
-	dim := k * size
-	g := mat.NewDense(dim, dim, nil) // G as blocks of classes, in parameter order
-	for i := 0; i < n; i++ {
-		r := row(i)
-		for c := 0; c < k; c++ {
-			wic := w(i, c)
-			for a := 0; a < size; a++ {
-				for b := 0; b < size; b++ {
-					g.Set(idx(a, c), idx(b, c), g.At(idx(a, c), idx(b, c))+wic*r[a]*r[b])
-				}
-			}
-		}
-	}
-	for c := 0; c < k; c++ {
-		// l2 on the weights; on the intercept, which the objective does
-		// not penalise, 1e-10 of the block's mean diagonal.
-		tr := 0.0
-		for a := 0; a < size; a++ {
-			tr += g.At(idx(a, c), idx(a, c))
-		}
-		for a := 0; a < d; a++ {
-			g.Set(idx(a, c), idx(a, c), g.At(idx(a, c), idx(a, c))+l2)
-		}
-		if intercept {
-			g.Set(idx(d, c), idx(d, c), g.At(idx(d, c), idx(d, c))+1e-10*tr/float64(size))
-		}
-	}
-	// P: remove the class means of each feature.
-	p := mat.NewDense(dim, dim, nil)
-	for j := 0; j < size; j++ {
-		for c := 0; c < k; c++ {
-			for e := 0; e < k; e++ {
-				v := -1 / float64(k)
-				if c == e {
-					v += 1
-				}
-				p.Set(idx(j, c), idx(j, e), v)
-			}
-		}
-	}
-	var gi, m mat.Dense
-	if err := gi.Inverse(g); err != nil {
-		t.Fatal(err)
-	}
-	m.Product(p, &gi, p)
-	// (I - P)/l2 on the class means.
-	for i := 0; i < dim; i++ {
-		for j := 0; j < dim; j++ {
-			id := 0.0
-			if i == j {
-				id = 1
-			}
-			m.Set(i, j, m.At(i, j)+(id-p.At(i, j))/l2)
-		}
-	}
-	return &m
-}
-
-// TestStartBlocksInvertHessian checks that the start preconditioner is the
-// inverse of the Hessian of f = sum_i CE_i + (l2/2)||W||^2 at W = 0, b = 0,
-// with the Hessian-vector products of NewtonCG (checked against finite
-// differences in TestHessVecFiniteDifferences): H (M v) = v for random v,
-// but for the class means of the intercepts, where H is 0 (the softmax
-// ignores them) and M v is v/l2, so they are left out of v. K = 3 and 10,
-// Pixels and Dense, with and without an intercept.
-func TestStartBlocksInvertHessian(t *testing.T) {
-	for _, k := range []int{3, 10} {
-		const n, d = 120, 9
-		pix, y := synthPixels(n, d, k, 29, 4)
-		datas, _ := pixelsAndDense(pix, d)
-		rng := rand.New(rand.NewPCG(uint64(k), 9))
-		forBlockCases(t, datas, func(name string, x Data, ds *design, intercept bool, l2 float64) {
-			pc, err := newStartBlocks(ds, k, l2, intercept, 2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dim := d * k
-			var b []float64
-			if intercept {
-				dim += k
-				b = make([]float64, k)
-			}
-			v := make([]float64, dim)
-			for i := range v {
-				v[i] = rng.NormFloat64()
-			}
-			if intercept {
-				vb := v[d*k:]
-				m := floats.Sum(vb) / float64(k)
-				for c := range vb {
-					vb[c] -= m
-				}
-			}
-			mv := make([]float64, dim)
-			pc.apply([][]float64{mv}, [][]float64{v}, 2)
-			dirW := mat.NewDense(k, d, nil)
-			fromFeatureMajor(dirW, mv[:d*k], k, d)
-			var vb []float64
-			if intercept {
-				vb = mv[d*k:]
-			}
-			hw, hb := hessVecForTest(x, y, k, mat.NewDense(k, d, nil), b, dirW, vb, useAsm)
-			floats.AddScaled(hw, l2, mv[:d*k])
-			if diff := maxRelDiff(append(hw, hb...), v); diff > 1e-8 {
-				t.Errorf("K=%d %s intercept=%v l2=%g: H M v differs from v by %g", k, name, intercept, l2, diff)
-			}
-		})
-	}
-}
-
-// TestClassBlocksNotPositive checks that a block Cholesky cannot factorise
-// is reported as errNotPositive (LBFGS then keeps its plain initial
-// matrix) rather than giving a preconditioner: here a row whose
-// probabilities are NaN.
-func TestClassBlocksNotPositive(t *testing.T) {
-	const n, d, k = 30, 5, 3
-	pix, _ := synthPixels(n, d, k, 9)
-	sc := scaler(pix, d)
-	ds, err := Pixels(pix, d, sc.Mean, sc.Scale).design(true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	probs := make([]float64, n*k)
-	for i := range probs {
-		probs[i] = 1 / float64(k)
-	}
-	if _, err := newClassBlocks(ds, probs, k, 1, true, 1); err != nil {
-		t.Fatalf("uniform probabilities: %v", err)
-	}
-	probs[7*k+1] = math.NaN()
-	if _, err := newClassBlocks(ds, probs, k, 1, true, 1); !errors.Is(err, errNotPositive) {
-		t.Errorf("NaN probability: err = %v, want errNotPositive", err)
-	}
-}
 
 // TestPreconditionSettings checks that only LBFGS with the L2 penalty
 // accepts Precondition.
@@ -290,9 +33,9 @@ func TestPreconditionSettings(t *testing.T) {
 // without an intercept, with the preconditioner built at iteration 5, with
 // and without the start preconditioner before it.
 func TestPreconditionSameOptimum(t *testing.T) {
-	defer func(f func(*design, int) int) { precondAt = f }(precondAt)
-	precondAt = func(*design, int) int { return 5 }
-	defer func(f func(*design) bool) { startBlocksAt = f }(startBlocksAt)
+	defer func(f func(*kernel.Design, int) int) { precondAt = f }(precondAt)
+	precondAt = func(*kernel.Design, int) int { return 5 }
+	defer func(f func(*kernel.Design) bool) { startBlocksAt = f }(startBlocksAt)
 	for _, k := range []int{3, 10} {
 		const n, d = 300, 16
 		pix, y := synthPixels(n, d, k, 23, 2)
@@ -303,7 +46,7 @@ func TestPreconditionSameOptimum(t *testing.T) {
 				ref[noIntercept] = mustFit(t, x, y, &Settings{C: 0.5, Tol: 1e-10, MaxIter: 1000, NoIntercept: noIntercept, Solver: NewtonCG})
 			}
 			for _, start := range []bool{false, true} {
-				startBlocksAt = func(*design) bool { return start }
+				startBlocksAt = func(*kernel.Design) bool { return start }
 				for _, noIntercept := range []bool{false, true} {
 					s := &Settings{C: 0.5, Tol: 1e-10, MaxIter: 1000, NoIntercept: noIntercept, Precondition: true}
 					pre := mustFit(t, x, y, s)
@@ -320,4 +63,92 @@ func TestPreconditionSameOptimum(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPreconditionRealSchedule runs the preconditioned LBFGS with the
+// package's own scheduling rules, precondIteration and startBlocksPay (the
+// other tests replace them), on two small problems where they trigger
+// before convergence: one dense enough that 6 (d+1)^2 <= nnz, so that the
+// start blocks run until the class blocks are built, and one where they do
+// not. The rules' values are checked against the documented formulas,
+// computed here from the pixels; the fit must be the one with the schedule
+// forced to those values, differ from the ones with the other start
+// decision and from plain LBFGS (the blocks were used), and reach the
+// optimum of NewtonCG to 1e-8 of the objective and 1e-3 of the
+// coefficients.
+func TestPreconditionRealSchedule(t *testing.T) {
+	for _, tc := range []struct {
+		n, d, k int
+		start   bool
+	}{
+		{300, 8, 3, true},
+		{300, 30, 3, false},
+	} {
+		pix, y := synthPixels(tc.n, tc.d, tc.k, 41)
+		sc := scaler(pix, tc.d)
+		x := Pixels(pix, tc.d, sc.Mean, sc.Scale)
+		ds, err := x.design(true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at, start := documentedSchedule(pix, tc.d)
+		if got := precondIteration(ds, tc.k); got != at {
+			t.Errorf("d=%d: precondIteration = %d, the formula gives %d", tc.d, got, at)
+		}
+		if got := startBlocksPay(ds); got != start || start != tc.start {
+			t.Fatalf("d=%d: startBlocksPay = %v, the formula gives %v, want %v", tc.d, got, start, tc.start)
+		}
+		s := &Settings{C: 0.5, Tol: 1e-10, MaxIter: 1000, Precondition: true}
+		pre := mustFit(t, x, y, s)
+		if pre.NIter <= at {
+			t.Fatalf("d=%d: converged after %d iterations, before the blocks (iteration %d)", tc.d, pre.NIter, at)
+		}
+		forced := func(start bool) *Model {
+			defer func(f func(*kernel.Design, int) int) { precondAt = f }(precondAt)
+			defer func(f func(*kernel.Design) bool) { startBlocksAt = f }(startBlocksAt)
+			precondAt = func(*kernel.Design, int) int { return at }
+			startBlocksAt = func(*kernel.Design) bool { return start }
+			return mustFit(t, x, y, s)
+		}
+		if m := forced(tc.start); !mat.Equal(m.Coef, pre.Coef) || m.NIter != pre.NIter {
+			t.Errorf("d=%d: the fit differs from the one with the schedule forced to its rules", tc.d)
+		}
+		if m := forced(!tc.start); mat.Equal(m.Coef, pre.Coef) {
+			t.Errorf("d=%d: the same fit with the start blocks %v", tc.d, !tc.start)
+		}
+		plain := mustFit(t, x, y, &Settings{C: 0.5, Tol: 1e-10, MaxIter: 1000})
+		if mat.Equal(plain.Coef, pre.Coef) {
+			t.Errorf("d=%d: the same fit as plain LBFGS (no preconditioner used)", tc.d)
+		}
+		ref := mustFit(t, x, y, &Settings{C: 0.5, Tol: 1e-10, MaxIter: 1000, Solver: NewtonCG})
+		fp, fr := Loss(x, y, pre.Coef, pre.Intercept, s), Loss(x, y, ref.Coef, ref.Intercept, s)
+		if math.Abs(fp-fr) > 1e-8*fr {
+			t.Errorf("d=%d: objective %.12g preconditioned LBFGS, %.12g NewtonCG", tc.d, fp, fr)
+		}
+		if diff := maxRelDiff(flat(pre.Coef), flat(ref.Coef)); diff > 1e-3 {
+			t.Errorf("d=%d: coef differs from NewtonCG's by %g of max|coef|", tc.d, diff)
+		}
+		t.Logf("d=%d: blocks at iteration %d, start blocks %v, %d iterations (plain %d)", tc.d, at, start, pre.NIter, plain.NIter)
+	}
+}
+
+// documentedSchedule returns the iteration at which Settings.Precondition
+// builds the class blocks, ceil(1.5 P) with P = sum_i nnz_i (nnz_i+1) /
+// (2 nnz) + (d+1)^3 / (12 nnz), and whether the start blocks run before
+// it, 6 (d+1)^2 <= nnz, for rows of d pixels.
+func documentedSchedule(pix []uint8, d int) (at int, start bool) {
+	var pairs, nnz float64
+	for i := 0; i < len(pix)/d; i++ {
+		m := 0.0
+		for _, v := range pix[i*d : (i+1)*d] {
+			if v != 0 {
+				m++
+			}
+		}
+		pairs += m * (m + 1) / 2
+		nnz += m
+	}
+	size := float64(d + 1)
+	p := pairs/nnz + size*size*size/(12*nnz)
+	return int(math.Ceil(1.5 * p)), 6*size*size <= nnz
 }

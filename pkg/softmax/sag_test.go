@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/asm"
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/kernel"
 )
 
 // refSAG is a direct, dense implementation of scikit-learn's SAG/SAGA
@@ -72,7 +75,7 @@ func refSAG(x *mat.Dense, y []int, k int, saga bool, C, l1ratio float64, pen Pen
 					z[kk] += w[j][kk] * xi[j]
 				}
 			}
-			softmaxInPlace(z)
+			kernel.Softmax(z)
 			z[y[i]] -= 1
 			for kk := range z {
 				delta[kk] = z[kk] - mem[i][kk]
@@ -87,7 +90,7 @@ func refSAG(x *mat.Dense, y []int, k int, saga bool, C, l1ratio float64, pen Pen
 					S[j][kk] += delta[kk] * xi[j]
 					w[j][kk] -= eta / fm * S[j][kk]
 					if beta > 0 && saga {
-						w[j][kk] = softThreshold(w[j][kk], eta*beta)
+						w[j][kk] = asm.SoftThreshold(w[j][kk], eta*beta)
 					}
 				}
 			}

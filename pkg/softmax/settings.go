@@ -103,8 +103,7 @@ func ParseSolver(s string) (Solver, error) {
 }
 
 // Defaults of the SGD solver, used when the corresponding Settings field is
-// zero. They reach about 0.92 test accuracy on standardised MNIST (50000
-// training images) in 3 epochs.
+// zero; they were chosen on standardised MNIST.
 const (
 	DefaultSGDEpochs       = 3
 	DefaultSGDBatchSize    = 250
@@ -157,27 +156,31 @@ type Settings struct {
 	// Momentum is the SGD heavy-ball momentum in [0, 1); 0 means
 	// DefaultSGDMomentum. Use NoMomentum for plain SGD.
 	Momentum float64
-	// Precondition gives LBFGS an initial matrix built from the class
-	// blocks of the Hessian (not in scikit-learn): the same objective and
-	// stopping rules, the same optimum, in fewer passes over the data on
-	// large ill-conditioned problems (on the MNIST benchmark, C=1,
-	// tol=1e-4: 171 passes and 3.3 s instead of 661 passes and 7.9 s). The
-	// class blocks are built once, after as many iterations as 1.5 times
-	// their estimated cost in passes (130 on those 50000 rows). Until then
-	// the initial matrix is the inverse Hessian at the start where applying
-	// it costs at most a sixth of a pass (at least 6 (d+1)^2 nonzero
-	// features in the data, as there; building it took about 20 passes'
-	// time there), and the identity elsewhere, so that small fits that
-	// converge sooner are plain LBFGS. It raises the peak memory of that fit
-	// from 186 MB to 267 MB (784 features, 10 classes).
-	// NIter then differs from scikit-learn's n_iter_. Only LBFGS with the
-	// L2 penalty accepts it: without a penalty the blocks are near singular
-	// on rarely nonzero features (on MNIST it stopped, by the relative
-	// reduction rule, at an objective 0.36% above where plain LBFGS was
-	// after 1000 iterations). It pays where the penalty keeps the curvature
-	// well away from zero; with weak regularisation an iteration costs more
-	// passes (C=1e5 on MNIST: 1000 iterations took 2172 passes against
-	// 1028 plain, for an objective 0.1% lower).
+	// Precondition gives LBFGS an initial matrix built from the diagonal
+	// class blocks of the Hessian (not in scikit-learn): the same
+	// objective, stopping rules and optimum as LBFGS, in fewer passes over
+	// the data on large ill-conditioned problems. NIter then differs from
+	// scikit-learn's n_iter_.
+	//
+	// The K blocks, of order d+1, are built once, from the probabilities
+	// at iteration ceil(1.5 P), P = sum_i nnz_i (nnz_i+1) / (2 nnz) +
+	// (d+1)^3 / (12 nnz) their estimated cost in passes (nnz_i the nonzero
+	// features of sample i, nnz their sum), so that fits that converge
+	// sooner never build them. Building costs O(K (sum_i nnz_i^2 + d^3))
+	// time and O(K d^2) memory, kept for the rest of the fit; applying
+	// them costs O(K d^2) per iteration. Before that iteration, where
+	// 6 (d+1)^2 <= nnz (applying one block costs at most a sixth of a
+	// pass), the initial matrix is the inverse Hessian at the start, one
+	// block shared by the classes, built before the first iteration for
+	// O(sum_i nnz_i^2 + d^3); elsewhere it is the identity. A block that
+	// is not numerically positive definite leaves the initial matrix as
+	// it was.
+	//
+	// Only LBFGS with the L2 penalty accepts it (Fit and Validate return
+	// an error otherwise): without a penalty the blocks are near singular
+	// on rarely nonzero features. It pays where the penalty keeps the
+	// curvature well away from zero; with weak regularisation (large C) an
+	// iteration can cost more passes than plain LBFGS saves.
 	Precondition bool
 	// Threads is the number of goroutines of the full-batch kernels (LBFGS,
 	// NewtonCG, SGD, predictions); 0 means runtime.GOMAXPROCS(0).
@@ -200,9 +203,8 @@ type Progress struct {
 	Iter int
 	// Loss is the mean cross-entropy of the training samples (no penalty).
 	// LBFGS and NewtonCG report the exact full-batch value; SAG, SAGA and
-	// SGD report the
-	// mean over the samples drawn during the epoch, each evaluated when it
-	// was drawn, which costs nothing extra.
+	// SGD report the mean over the samples drawn during the epoch, each
+	// evaluated when it was drawn, which costs nothing extra.
 	Loss float64
 	// Objective is the objective minimised, C*sum_i CE_i + penalty(W), for
 	// LBFGS and NewtonCG; NaN for the stochastic solvers.
@@ -250,24 +252,41 @@ func validate(s *Settings) (*config, error) {
 	if s != nil {
 		cf.Settings = *s
 	}
+	for _, check := range []func(*config) error{(*config).limits, (*config).penalty, (*config).sgd} {
+		if err := check(&cf); err != nil {
+			return nil, err
+		}
+	}
+	if cf.Threads < 0 {
+		return nil, fmt.Errorf("softmax: Threads = %d: must not be negative", cf.Threads)
+	}
+	cf.threads = cf.Threads
+	if cf.threads == 0 {
+		cf.threads = runtime.GOMAXPROCS(0)
+	}
+	cf.intercept = !cf.NoIntercept
+	return &cf, nil
+}
+
+// limits checks and defaults C, Tol, MaxIter and Solver.
+func (cf *config) limits() error {
 	st := &cf.Settings
 	if math.IsNaN(st.C) || st.C < 0 || math.IsInf(st.C, 0) {
-		return nil, fmt.Errorf("softmax: C = %v: must be positive and finite", st.C)
+		return fmt.Errorf("softmax: C = %v: must be positive and finite", st.C)
 	}
-	if st.C == 0 {
+	cf.c = st.C
+	if cf.c == 0 {
 		cf.c = 1
-	} else {
-		cf.c = st.C
 	}
 	if math.IsNaN(st.Tol) || st.Tol < 0 || math.IsInf(st.Tol, 0) {
-		return nil, fmt.Errorf("softmax: Tol = %v: must be non-negative and finite", st.Tol)
+		return fmt.Errorf("softmax: Tol = %v: must be non-negative and finite", st.Tol)
 	}
 	cf.tol = st.Tol
 	if cf.tol == 0 {
 		cf.tol = 1e-4
 	}
 	if st.MaxIter < 0 {
-		return nil, fmt.Errorf("softmax: MaxIter = %d: must not be negative", st.MaxIter)
+		return fmt.Errorf("softmax: MaxIter = %d: must not be negative", st.MaxIter)
 	}
 	cf.maxIter = st.MaxIter
 	if cf.maxIter == 0 {
@@ -277,8 +296,15 @@ func validate(s *Settings) (*config, error) {
 		}
 	}
 	if st.Solver < LBFGS || st.Solver > NewtonCG {
-		return nil, fmt.Errorf("softmax: unknown solver %v", st.Solver)
+		return fmt.Errorf("softmax: unknown solver %v", st.Solver)
 	}
+	return nil
+}
+
+// penalty checks Penalty, L1Ratio and Precondition against the solver and
+// sets the penalty strengths.
+func (cf *config) penalty() error {
+	st := &cf.Settings
 	switch st.Penalty {
 	case L2:
 		cf.alpha = 1 / cf.c
@@ -286,33 +312,39 @@ func validate(s *Settings) (*config, error) {
 		cf.beta = 1 / cf.c
 	case ElasticNet:
 		if math.IsNaN(st.L1Ratio) || st.L1Ratio < 0 || st.L1Ratio > 1 {
-			return nil, fmt.Errorf("softmax: L1Ratio = %v: must be in [0, 1]", st.L1Ratio)
+			return fmt.Errorf("softmax: L1Ratio = %v: must be in [0, 1]", st.L1Ratio)
 		}
 		cf.alpha = (1 - st.L1Ratio) / cf.c
 		cf.beta = st.L1Ratio / cf.c
 	case NoPenalty:
 		cf.c = math.Inf(1)
 	default:
-		return nil, fmt.Errorf("softmax: unknown penalty %v", st.Penalty)
+		return fmt.Errorf("softmax: unknown penalty %v", st.Penalty)
 	}
 	if (st.Penalty == L1 || st.Penalty == ElasticNet) && st.Solver != SAGA {
-		return nil, fmt.Errorf("softmax: penalty %v is not supported by solver %v (use SAGA)", st.Penalty, st.Solver)
+		return fmt.Errorf("softmax: penalty %v is not supported by solver %v (use SAGA)", st.Penalty, st.Solver)
 	}
 	if st.Precondition && st.Solver != LBFGS {
-		return nil, fmt.Errorf("softmax: Precondition is not supported by solver %v (use LBFGS)", st.Solver)
+		return fmt.Errorf("softmax: Precondition is not supported by solver %v (use LBFGS)", st.Solver)
 	}
 	if st.Precondition && st.Penalty == NoPenalty {
-		return nil, errors.New("softmax: Precondition needs the L2 penalty (without it the preconditioner's blocks are near singular on rarely nonzero features)")
+		return errors.New("softmax: Precondition needs the L2 penalty (without it the preconditioner's blocks are near singular on rarely nonzero features)")
 	}
+	return nil
+}
+
+// sgd checks and defaults BatchSize, LearningRate and Momentum.
+func (cf *config) sgd() error {
+	st := &cf.Settings
 	if st.BatchSize < 0 {
-		return nil, fmt.Errorf("softmax: BatchSize = %d: must not be negative", st.BatchSize)
+		return fmt.Errorf("softmax: BatchSize = %d: must not be negative", st.BatchSize)
 	}
 	cf.batch = st.BatchSize
 	if cf.batch == 0 {
 		cf.batch = DefaultSGDBatchSize
 	}
 	if math.IsNaN(st.LearningRate) || st.LearningRate < 0 || math.IsInf(st.LearningRate, 0) {
-		return nil, fmt.Errorf("softmax: LearningRate = %v: must be positive and finite", st.LearningRate)
+		return fmt.Errorf("softmax: LearningRate = %v: must be positive and finite", st.LearningRate)
 	}
 	cf.lr = st.LearningRate
 	if cf.lr == 0 {
@@ -322,19 +354,11 @@ func validate(s *Settings) (*config, error) {
 	case st.Momentum == NoMomentum:
 		cf.momentum = 0
 	case math.IsNaN(st.Momentum) || st.Momentum < 0 || st.Momentum >= 1:
-		return nil, fmt.Errorf("softmax: Momentum = %v: must be in [0, 1)", st.Momentum)
+		return fmt.Errorf("softmax: Momentum = %v: must be in [0, 1)", st.Momentum)
 	case st.Momentum == 0:
 		cf.momentum = DefaultSGDMomentum
 	default:
 		cf.momentum = st.Momentum
 	}
-	if st.Threads < 0 {
-		return nil, fmt.Errorf("softmax: Threads = %d: must not be negative", st.Threads)
-	}
-	cf.threads = st.Threads
-	if cf.threads == 0 {
-		cf.threads = runtime.GOMAXPROCS(0)
-	}
-	cf.intercept = !st.NoIntercept
-	return &cf, nil
+	return nil
 }

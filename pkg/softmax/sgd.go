@@ -2,7 +2,8 @@ package softmax
 
 import (
 	"math"
-	"time"
+
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/kernel"
 )
 
 // sgdChunks is the number of row blocks of a mini-batch gradient.
@@ -21,70 +22,47 @@ const sgdChunks = 2
 // with grad_batch the batch's mean cross-entropy gradient plus the penalty
 // gradient W/(n*C) (L2), and lr_t decaying linearly from LearningRate to
 // LearningRate/(number of steps) over the MaxIter epochs. A step costs one
-// sparse pass over the batch (O(nnz K)) plus O(d K).
+// sparse pass over the batch (kernel.Evaluator.Rows, O(nnz K)) plus
+// O(d K).
 func fitSGD(p *problem) (*result, error) {
-	ds, k, cf := p.ds, p.k, p.cf
-	n, d := ds.n, ds.d
-	e := newEvaluator(ds, p.y, k, cf.threads)
-	w := make([]float64, d*k)
+	cf := p.cf
+	n, d := p.ds.Dims()
+	k := p.k
+	e := kernel.NewEvaluator(p.ds, p.y, k, cf.threads)
+	w, prev := make([]float64, d*k), make([]float64, d*k)
 	var b []float64
 	if cf.intercept {
 		b = make([]float64, k)
 	}
-	gw := make([]float64, d*k)
-	gb := make([]float64, k)
-	vw := make([]float64, d*k)
-	vb := make([]float64, k)
-	prev := make([]float64, d*k)
-	l2 := 0.0
+	m := &momentum{cf: cf, w: w, b: b, gw: make([]float64, d*k), gb: make([]float64, k), vw: make([]float64, d*k), vb: make([]float64, k)}
 	if cf.Penalty == L2 {
-		l2 = cf.alpha / float64(n)
+		m.l2 = cf.alpha / float64(n)
 	}
 	batch := min(cf.batch, n)
-	steps := cf.maxIter * ((n + batch - 1) / batch)
+	m.steps = cf.maxIter * ((n + batch - 1) / batch)
 	rng := newRand(cf.Seed)
 	order := make([]int, n)
 	for i := range order {
 		order[i] = i
 	}
 	res := &result{}
-	step := 0
-	for epoch := 0; epoch < cf.maxIter; epoch++ {
+	for epoch := 1; epoch <= cf.maxIter; epoch++ {
 		rng.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
 		ce := 0.0
 		for lo := 0; lo < n; lo += batch {
 			rows := order[lo:min(lo+batch, n)]
-			ce += e.evalChunks(w, b, gw, gb, rows, sgdChunks)
-			lr := cf.lr * (1 - float64(step)/float64(steps))
-			step++
-			scale := 1 / float64(len(rows))
-			mu := cf.momentum
-			for i, g := range gw {
-				v := mu*vw[i] - lr*(g*scale+l2*w[i])
-				vw[i] = v
-				w[i] += v
-			}
-			if b != nil {
-				for i, g := range gb {
-					v := mu*vb[i] - lr*g*scale
-					vb[i] = v
-					b[i] += v
-				}
-			}
+			ce += e.Rows(rows, sgdChunks, w, b, m.gw, m.gb)
+			m.step(len(rows))
 		}
-		res.nIter = epoch + 1
-		for _, x := range w {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, errDiverged(cf.Solver, epoch+1)
-			}
+		res.nIter = epoch
+		if !allFinite(w, b) {
+			return nil, errDiverged(cf.Solver, epoch)
 		}
-		rel, _, _ := relChange(w, prev)
+		rel := relChange(w, prev)
 		res.converged = rel <= cf.tol
-		if cf.Progress != nil {
-			cf.Progress(Progress{
-				Solver: cf.Solver, Iter: epoch + 1, Loss: ce / float64(n),
-				Objective: math.NaN(), RelChange: rel, Elapsed: time.Since(p.start),
-			})
+		p.record(Progress{Iter: epoch, Loss: ce / float64(n), Objective: math.NaN(), RelChange: rel})
+		if err := p.stopped(epoch); err != nil {
+			return nil, err
 		}
 	}
 	res.w = w
@@ -93,4 +71,36 @@ func fitSGD(p *problem) (*result, error) {
 		res.b = make([]float64, k)
 	}
 	return res, nil
+}
+
+// momentum is the heavy-ball step of fitSGD on the weights w and
+// intercepts b (nil without), from the batch gradients gw and gb.
+type momentum struct {
+	cf     *config
+	l2     float64 // L2 strength on the mean cross-entropy, alpha/n
+	steps  int     // steps of the run, over which the rate decays
+	step0  int     // steps taken
+	w, b   []float64
+	gw, gb []float64
+	vw, vb []float64 // velocities
+}
+
+// step takes one step from the gradient of a batch of size samples.
+func (m *momentum) step(size int) {
+	lr := m.cf.lr * (1 - float64(m.step0)/float64(m.steps))
+	m.step0++
+	scale := 1 / float64(size)
+	mu := m.cf.momentum
+	for i, g := range m.gw {
+		v := mu*m.vw[i] - lr*(g*scale+m.l2*m.w[i])
+		m.vw[i] = v
+		m.w[i] += v
+	}
+	if m.b != nil {
+		for i, g := range m.gb {
+			v := mu*m.vb[i] - lr*g*scale
+			m.vb[i] = v
+			m.b[i] += v
+		}
+	}
 }

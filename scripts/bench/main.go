@@ -458,7 +458,11 @@ func bench(o *options, sp *experiment.Split, loadS float64) (*Result, error) {
 		Precondition: o.precond && o.solver == softmax.LBFGS,
 	}
 	if o.objective {
-		res.Objective = softmax.Loss(x, classIndex(y, m.Classes), m.Coef, m.Intercept, s)
+		yi, err := softmax.ClassIndex(y, m.Classes)
+		if err != nil {
+			return nil, err
+		}
+		res.Objective = softmax.Loss(x, yi, m.Coef, m.Intercept, s)
 	}
 	res.TotalS = round(loadS+time.Since(loaded).Seconds(), 3)
 	if o.target > 0 && o.solver == softmax.SGD {
@@ -498,19 +502,6 @@ func timeToTarget(o *options, sp *experiment.Split, res *Result) error {
 		}
 	}
 	return nil
-}
-
-// classIndex maps labels to their index in classes.
-func classIndex(y, classes []int) []int {
-	idx := make(map[int]int, len(classes))
-	for i, c := range classes {
-		idx[c] = i
-	}
-	out := make([]int, len(y))
-	for i, v := range y {
-		out[i] = idx[v]
-	}
-	return out
 }
 
 // sklearn runs scripts/bench/sklearn_bench.py with the same protocol and

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlphys/softmax-mnist/pkg/mnist"
+	"github.com/mlphys/softmax-mnist/internal/mnisttest"
 )
 
 func TestBadFlags(t *testing.T) {
@@ -62,10 +62,7 @@ func TestBadData(t *testing.T) {
 }
 
 func TestSmallRun(t *testing.T) {
-	files, err := mnist.Locate(&mnist.Options{Offline: true})
-	if err != nil {
-		t.Skipf("MNIST files not available offline: %v", err)
-	}
+	files := mnisttest.Files(t)
 	var out, errb bytes.Buffer
 	code := run([]string{"-data", filepath.Dir(files.TrainImages), "-train-size", "2000", "-test-size", "1000", "-solver", "sgd"}, &out, &errb)
 	if code != 0 {
@@ -130,8 +127,9 @@ func TestPreconditionFlag(t *testing.T) {
 	}
 }
 
-// runLines runs the bench on the MNIST files found offline (skipping t
-// without them) with args and returns its want output lines.
+// runLines runs the bench on the MNIST files found offline (without them
+// t skips or fails as mnisttest.Check says) with args and returns its want
+// output lines.
 func runLines(t *testing.T, want int, args ...string) []string {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -259,15 +257,11 @@ func emptyVenv(t *testing.T) string {
 	return py
 }
 
-// dataDir returns the directory of the MNIST files found offline, skipping
-// t without them.
+// dataDir returns the directory of the MNIST files found offline (without
+// them t skips or fails as mnisttest.Check says).
 func dataDir(t *testing.T) string {
 	t.Helper()
-	files, err := mnist.Locate(&mnist.Options{Offline: true})
-	if err != nil {
-		t.Skipf("MNIST files not available offline: %v", err)
-	}
-	return filepath.Dir(files.TrainImages)
+	return filepath.Dir(mnisttest.Files(t).TrainImages)
 }
 
 // TestBenchPython checks that -compare's default Python is the bench

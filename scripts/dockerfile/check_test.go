@@ -64,6 +64,7 @@ type stage struct {
 	base   string // the FROM reference with the global ARGs substituted
 	line   int
 	instrs []instr
+	env    map[string]string // ARG defaults and ENV values in effect at the end of the stage
 }
 
 // dockerfile is a Dockerfile parsed by BuildKit's parser.
@@ -128,13 +129,13 @@ func parse(src string) (*dockerfile, error) {
 			if err != nil {
 				return nil, fmt.Errorf("line %d: FROM: %v", n.StartLine, err)
 			}
-			st := stage{base: base, line: n.StartLine}
+			env = map[string]string{}
+			st := stage{base: base, line: n.StartLine, env: env}
 			if as := n.Next.Next; as != nil && strings.EqualFold(as.Value, "as") && as.Next != nil {
 				st.name = strings.ToLower(as.Next.Value)
 			}
 			df.stages = append(df.stages, st)
 			cur = &df.stages[len(df.stages)-1]
-			env = map[string]string{}
 			continue
 		}
 		if cur == nil {
@@ -512,5 +513,8 @@ func check(src, goVersion string) []string {
 			fail("cmd", "line %d: CMD does not open notebooks/%s", cmd.line(), portNotebook)
 		}
 	}
+
+	// The Python environment: the committed locks' (lock_test.go).
+	checkImageEnv(df, fail)
 	return probs
 }

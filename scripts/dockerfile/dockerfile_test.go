@@ -198,6 +198,7 @@ func TestDockerignore(t *testing.T) {
 		"build/e2e/screenshot.png",
 		"scripts/e2e/node_modules/playwright-core/package.json",
 		"node_modules/x/index.js",
+		".venv/bin/python", ".venv-bench/pyvenv.cfg",
 		"softmax.test",
 	} {
 		if !ignored(patterns, p) {
@@ -205,9 +206,10 @@ func TestDockerignore(t *testing.T) {
 		}
 	}
 	for _, p := range []string{
-		"go.mod", "go.sum", "Dockerfile",
+		"go.mod", "go.sum", "Dockerfile", "scripts/dockerfile/go.mod",
 		"scripts/setup.sh", "scripts/run-notebooks.sh", "scripts/test.sh",
 		"pkg/mnist/mnist.go", "pkg/preprocess/testdata/numpy_golden.json",
+		notebookLock, binderLock,
 		"notebooks/" + portNotebook,
 	} {
 		if ignored(patterns, p) {

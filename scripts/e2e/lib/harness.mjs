@@ -1,7 +1,10 @@
-// Harness for the browser end-to-end test: a temporary copy of the repository,
-// a real Jupyter Notebook server with the gonb kernel, process clean-up and
-// bounded waits. Every wait here has a bound and every process started here
-// is stopped by its own id (process group), pass or fail.
+// Process plumbing of the browser tests: bounded waits, a log, a temporary
+// copy of the repository, a JupyterLab server (which also serves Notebook 7)
+// in its own process group, and the clean-up of every process a test started.
+// Every wait here has a bound and every process started here is stopped by
+// its own id (process group), pass or fail. The browser side (a session,
+// opening a notebook in a UI, Run All, outputs, screenshots) is in
+// notebook.mjs, which is what a test imports.
 
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -224,34 +227,61 @@ export function killGroup(pgid, sig) {
   }
 }
 
-// JupyterServer is a Jupyter Notebook server started by this test in its own
-// process group, with its own runtime and config directories under dir.
+// jupyterDirs returns the environment variables that give a Jupyter server
+// its own runtime, config, data, JupyterLab settings and workspaces folders
+// under dir (created here), so that nothing of the user's ~/.jupyter or
+// ~/.local/share/jupyter (an old kernel spec, a saved layout) takes part:
+// kernel specs come from the server's environment (its sys.prefix) only. The
+// JupyterLab settings turn off the news and update notifications (they would
+// ask for the network and cover part of the page in a screenshot).
+export function jupyterDirs(dir) {
+  const d = {
+    JUPYTER_RUNTIME_DIR: path.join(dir, 'jupyter-runtime'),
+    JUPYTER_CONFIG_DIR: path.join(dir, 'jupyter-config'),
+    JUPYTER_DATA_DIR: path.join(dir, 'jupyter-data'),
+    JUPYTERLAB_SETTINGS_DIR: path.join(dir, 'jupyterlab-settings'),
+    JUPYTERLAB_WORKSPACES_DIR: path.join(dir, 'jupyterlab-workspaces'),
+  };
+  for (const v of Object.values(d)) fs.mkdirSync(v, { recursive: true });
+  const notif = path.join(d.JUPYTERLAB_SETTINGS_DIR, '@jupyterlab', 'apputils-extension');
+  fs.mkdirSync(notif, { recursive: true });
+  fs.writeFileSync(path.join(notif, 'notification.jupyterlab-settings'),
+    JSON.stringify({ fetchNews: 'false', checkForUpdates: false }) + '\n');
+  return d;
+}
+
+// JupyterServer is a `jupyter lab` server (JupyterLab 4 at /lab, Notebook 7 at
+// /notebooks and /tree) started by this test in its own process group, on
+// 127.0.0.1 with a token, serving root, with the folders of jupyterDirs(dir),
+// at the server's root or, with baseUrl, under that prefix (as Binder and
+// JupyterHub serve it: /user/<name>/); base is the address of that prefix.
 export class JupyterServer {
-  // constructor takes {exe, root, dir, port, token, env, logFile}.
+  // constructor takes {exe (jupyter-lab), root, dir, port, token, env, logFile, baseUrl (default "/")}.
   constructor(o) {
     Object.assign(this, o);
-    this.runtimeDir = path.join(o.dir, 'jupyter-runtime');
-    this.configDir = path.join(o.dir, 'jupyter-config');
+    this.dirs = jupyterDirs(o.dir);
+    this.runtimeDir = this.dirs.JUPYTER_RUNTIME_DIR;
     this.child = null;
     this.exited = null; // {code, signal, at} once the process has exited
     this.stopping = false;
     this.deathReason = null;
     this._onDeath = [];
-    this.base = `http://127.0.0.1:${o.port}`;
+    this.baseUrl = `/${(o.baseUrl || '/').replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
+    this.base = `http://127.0.0.1:${o.port}${this.baseUrl.replace(/\/$/, '')}`;
   }
 
   // start spawns the server. It returns at once; use waitReady.
   start() {
-    fs.mkdirSync(this.runtimeDir, { recursive: true });
-    fs.mkdirSync(this.configDir, { recursive: true });
     const args = [
-      '--no-browser', '--ip=127.0.0.1', `--port=${this.port}`, '--NotebookApp.port_retries=0',
-      `--NotebookApp.token=${this.token}`, '--NotebookApp.password=',
-      `--notebook-dir=${this.root}`,
+      '--no-browser', '--ip=127.0.0.1', `--port=${this.port}`, '--ServerApp.port_retries=0',
+      `--IdentityProvider.token=${this.token}`, `--ServerApp.root_dir=${this.root}`,
+      // No calls to the network from the server: no news feed, no update check.
+      '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
     ];
+    if (this.baseUrl !== '/') args.push(`--ServerApp.base_url=${this.baseUrl}`);
     if (process.getuid && process.getuid() === 0) args.push('--allow-root');
     const out = fs.openSync(this.logFile, 'a');
-    const env = { ...this.env, JUPYTER_RUNTIME_DIR: this.runtimeDir, JUPYTER_CONFIG_DIR: this.configDir };
+    const env = { ...this.env, ...this.dirs };
     this.child = spawn(this.exe, args, { cwd: this.root, env, detached: true, stdio: ['ignore', out, out] });
     fs.closeSync(out);
     this.pid = this.child.pid;
@@ -268,6 +298,14 @@ export class JupyterServer {
     this._probe = setInterval(() => this._health(), 2000);
     this._probe.unref();
     this._startWatchdog();
+  }
+
+  // api fetches the server's REST path (e.g. /api/sessions) with the token and
+  // returns the parsed JSON, or throws naming the status.
+  async api(p, ms = 5000) {
+    const r = await httpGet(`${this.base}${p}${p.includes('?') ? '&' : '?'}token=${this.token}`, ms);
+    if (r.status !== 200) throw new Error(`GET ${p}: HTTP ${r.status}`);
+    return JSON.parse(r.body);
   }
 
   // died returns a promise that rejects with a clear Error when the server

@@ -1,4 +1,4 @@
-package softmax
+package kernel
 
 import "runtime"
 
@@ -38,7 +38,7 @@ type cscBlock struct {
 // on up to threads goroutines. The entries of a block occupy the same
 // positions as in the row-major design. It panics if the design has 2^31
 // or more nonzeros.
-func newCSC(ds *design, nc, threads int) *cscDesign {
+func newCSC(ds *Design, nc, threads int) *cscDesign {
 	n, d := ds.n, ds.d
 	nnz := ds.ptr[n]
 	if nnz >= 1<<31-1 {
@@ -85,4 +85,21 @@ func newCSC(ds *design, nc, threads int) *cscDesign {
 		}
 	})
 	return cs
+}
+
+// values8 returns the raw values of the column blocks of Pixels, or nil.
+func (cs *cscDesign) values8() []uint8 {
+	if cs == nil {
+		return nil
+	}
+	return cs.v8
+}
+
+// values64 returns the raw values of the column blocks of Dense data, or
+// nil.
+func (cs *cscDesign) values64() []float64 {
+	if cs == nil {
+		return nil
+	}
+	return cs.v64
 }
