@@ -6,6 +6,8 @@
 #   binder.in    -> binder.lock      JupyterHub's single-user server, Binder's start command (the
 #                                    Dockerfile adds it to .venv); compiled with notebooks.lock as
 #                                    constraints, so it pins what they share at the same versions
+#   torch.in     -> torch.lock       bench.lock plus PyTorch (.venv-bench/, setup.sh --torch);
+#                                    compiled with bench.lock as constraints, likewise
 #
 # Usage: bash scripts/lock.sh
 #
@@ -31,7 +33,7 @@ echo "lock: uv $uv_version into a throwaway venv ($tmp)"
 "$tmp/venv/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$uv_version"
 uv=$tmp/venv/bin/uv
 
-for name in notebooks bench binder; do
+for name in notebooks bench binder torch; do
 	in=$dir/$name.in
 	out=$dir/$name.lock
 	by="scripts/setup.sh"
@@ -39,6 +41,8 @@ for name in notebooks bench binder; do
 	if [ "$name" = binder ]; then
 		by="the Dockerfile, into setup.sh's .venv,"
 		constraints=(-c scripts/python/notebooks.lock) # the one written above
+	elif [ "$name" = torch ]; then
+		constraints=(-c scripts/python/bench.lock) # the one written above
 	fi
 	echo "lock: $in -> $out"
 	# Relative paths in the command line uv records in the lock's header.

@@ -4,13 +4,16 @@
 # It is the one set-up path shared by CI (scripts/test.sh runs it), the README and the
 # Dockerfile. It is idempotent: a second run only checks, and takes a few seconds.
 #
-# Usage: bash scripts/setup.sh [--e2e] [--bench] [--debian-sklearn] [--html-errors] [-h|--help]
+# Usage: bash scripts/setup.sh [--e2e] [--bench] [--torch] [--debian-sklearn] [--html-errors] [-h|--help]
 #
 #   --e2e             also install what the browser test needs: Debian's chromium (unless
 #                     E2E_CHROMIUM names another Chrome or Chromium binary) and the
 #                     node packages of scripts/e2e (npm ci). Its Jupyter is the one in .venv.
 #   --bench           also create .venv-bench/ from scripts/python/bench.lock: the benchmark
 #                     peers of scripts/bench (scikit-learn 1.9 with numpy, scipy, threadpoolctl).
+#   --torch           --bench with PyTorch 2.15 as well: .venv-bench from scripts/python/torch.lock
+#                     (bench.lock plus torch; about 3 GB from PyPI, the CUDA libraries that PyPI's
+#                     Linux torch requires included). A later --bench keeps such a .venv-bench.
 #   --debian-sklearn  also install Debian's python3-sklearn (scikit-learn 1.2.1 for
 #                     /usr/bin/python3: the golden-file scripts, bench -python /usr/bin/python3).
 #   --html-errors     register the Go kernel with GoNB's HTML compiler errors instead of
@@ -46,12 +49,14 @@ usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 
 want_e2e=0
 want_bench=0
+want_torch=0
 want_debian_sklearn=0
 raw_error=1
 for arg in "$@"; do
 	case "$arg" in
 	--e2e) want_e2e=1 ;;
 	--bench) want_bench=1 ;;
+	--torch) want_bench=1 want_torch=1 ;;
 	--debian-sklearn) want_debian_sklearn=1 ;;
 	--sklearn)
 		echo "setup.sh: --sklearn is gone: --bench installs scikit-learn 1.9 from PyPI into .venv-bench, --debian-sklearn Debian's 1.2.1" >&2
@@ -419,11 +424,20 @@ else
 fi
 
 # --- Optional: the benchmark peers -------------------------------------------------------
+# torch.lock holds bench.lock's packages at the same versions, plus PyTorch: --bench keeps a
+# .venv-bench made from it rather than remove 5 GB that --torch would download again.
+torch_lock=scripts/python/torch.lock
 if [ "$want_bench" = 1 ]; then
-	venv_sync "$bench_dir" "$bench_lock"
-	v=$(versions_of "$bench_dir/bin/python" scikit-learn numpy scipy threadpoolctl) ||
+	bench_from=$bench_lock
+	bench_pkgs=(scikit-learn numpy scipy threadpoolctl)
+	if [ "$want_torch" = 1 ] || venv_current "$bench_dir" "$torch_lock"; then
+		bench_from=$torch_lock
+		bench_pkgs+=(torch)
+	fi
+	venv_sync "$bench_dir" "$bench_from"
+	v=$(versions_of "$bench_dir/bin/python" "${bench_pkgs[@]}") ||
 		die "$bench_dir/bin/python cannot read its packages' versions"
-	note "Bench env" "$bench_dir ($("$bench_dir/bin/python" --version 2>&1), $venv_how from $bench_lock): $v"
+	note "Bench env" "$bench_dir ($("$bench_dir/bin/python" --version 2>&1), $venv_how from $bench_from): $v"
 else
 	skipped+=("benchmark peers .venv-bench (pass --bench)")
 fi

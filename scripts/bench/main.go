@@ -20,9 +20,11 @@
 // exit with status 2 (flags) or 1 (data, fit).
 //
 // With -compare, bench also runs scikit-learn on the same protocol
-// (scripts/bench/sklearn_bench.py under .venv-bench/bin/python, the bench
-// environment of scripts/setup.sh --bench, else /usr/bin/python3) and prints its
-// JSON line, then a line with the fit-time ratio; see scripts/bench/README.md.
+// (scripts/bench/sklearn_bench.py with the bench environment's Python,
+// .venv-bench from scripts/setup.sh --bench; -python picks another) and
+// prints its JSON line, then a line with the fit-time ratio; an sgd fit is
+// compared with PyTorch's SGD (scripts/bench/torch_bench.py) on the time to
+// the -target test accuracy. See scripts/bench/README.md.
 // -solver and -sklearn-solver take comma-separated lists (for example
 // -solver newton-cg,lbfgs -sklearn-solver lbfgs,newton-cg): the data are
 // prepared once, each Go solver prints its line, each scikit-learn solver
@@ -80,6 +82,14 @@ type Result struct {
 	BLAS string `json:"blas,omitempty"`
 	// Precondition reports an lbfgs fit with Settings.Precondition.
 	Precondition bool `json:"precondition,omitempty"`
+	// Version is the peer library's version (scikit-learn, PyTorch).
+	Version string `json:"version,omitempty"`
+	// Target is the -target test accuracy of an sgd fit; TimeToTargetS is
+	// the fit time of the first fit of 1, 2, ... epochs whose test accuracy
+	// reaches it, and TargetEpochs its epochs (both absent when none does).
+	Target        float64  `json:"target,omitempty"`
+	TimeToTargetS *float64 `json:"time_to_target_s,omitempty"`
+	TargetEpochs  int      `json:"target_epochs,omitempty"`
 }
 
 type options struct {
@@ -100,6 +110,7 @@ type options struct {
 	objective  bool
 	precond    bool
 	compare    bool
+	target     float64
 	python     string
 	sklearnPy  string
 	progress   bool
@@ -132,8 +143,9 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.objective, "objective", false, "also report the objective C*sum CE + penalty of the fitted model")
 	fs.BoolVar(&o.precond, "precondition", false, "lbfgs with softmax.Settings.Precondition (the class-block preconditioner)")
 	fs.BoolVar(&o.compare, "compare", false, "also run scikit-learn on the same protocol and print the fit-time ratio")
-	fs.StringVar(&o.python, "python", "", "`path` of a Python with scikit-learn, for -compare (default: .venv-bench/bin/python of scripts/setup.sh --bench if it exists, else /usr/bin/python3)")
-	fs.StringVar(&o.sklearnPy, "sklearn-script", "", "`path` of sklearn_bench.py (default: next to this source)")
+	fs.StringVar(&o.python, "python", "", "`path` of the peers' Python, for -compare (default: .venv-bench/bin/python, the bench environment of scripts/setup.sh --bench)")
+	fs.Float64Var(&o.target, "target", 0, "sgd: also report the time to this test `accuracy` (0: off); with -compare, PyTorch's")
+	fs.StringVar(&o.sklearnPy, "sklearn-script", "", "`path` of sklearn_bench.py (default: next to this source; the other peers next to it)")
 	fs.BoolVar(&o.progress, "progress", false, "print per-epoch progress to stderr")
 	fs.IntVar(&o.batchSize, "batch-size", 0, "sgd mini-batch size (0: softmax.DefaultSGDBatchSize)")
 	fs.Float64Var(&o.lr, "learning-rate", 0, "sgd learning rate (0: softmax.DefaultSGDLearningRate)")
@@ -156,21 +168,8 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, err
 	}
 	o.solver = o.solvers[0]
-	if skSolver == "" {
-		for _, s := range o.solvers {
-			if s != softmax.SGD {
-				o.skSolvers = append(o.skSolvers, s)
-			}
-		}
-	} else {
-		if o.skSolvers, err = parseSolvers(skSolver); err != nil {
-			return nil, fmt.Errorf("-sklearn-solver: %v", err)
-		}
-		for _, s := range o.skSolvers {
-			if s == softmax.SGD {
-				return nil, errors.New("-sklearn-solver sgd: scikit-learn's LogisticRegression has no sgd solver")
-			}
-		}
+	if o.skSolvers, err = sklearnSolvers(skSolver, o.solvers); err != nil {
+		return nil, err
 	}
 	if o.penalty, err = softmax.ParsePenalty(penalty); err != nil {
 		return nil, err
@@ -197,8 +196,34 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("-train-size %d plus -test-size %d exceed the %d images", o.trainSize, o.testSize, mnist.TrainLen+mnist.TestLen)
 	case o.threads < 0:
 		return nil, fmt.Errorf("-threads %d: must not be negative", o.threads)
+	case !(o.target >= 0 && o.target <= 1):
+		return nil, fmt.Errorf("-target %v: must be a test accuracy in [0, 1]", o.target)
 	}
 	return o, nil
+}
+
+// sklearnSolvers parses the -sklearn-solver list; an empty list means the
+// Go solvers but sgd, which scikit-learn's LogisticRegression does not have.
+func sklearnSolvers(list string, goSolvers []softmax.Solver) ([]softmax.Solver, error) {
+	if list == "" {
+		var out []softmax.Solver
+		for _, s := range goSolvers {
+			if s != softmax.SGD {
+				out = append(out, s)
+			}
+		}
+		return out, nil
+	}
+	out, err := parseSolvers(list)
+	if err != nil {
+		return nil, fmt.Errorf("-sklearn-solver: %v", err)
+	}
+	for _, s := range out {
+		if s == softmax.SGD {
+			return nil, errors.New("-sklearn-solver sgd: scikit-learn's LogisticRegression has no sgd solver")
+		}
+	}
+	return out, nil
 }
 
 // parseSolvers parses a comma-separated list of solver names.
@@ -233,6 +258,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
+	if o.compare {
+		if o.python, err = peerPython(o); err != nil {
+			fmt.Fprintf(stderr, "bench: %v\n", err)
+			return 1
+		}
+	}
 	start := time.Now()
 	sp, err := prepare(o)
 	if err != nil {
@@ -255,19 +286,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if !o.compare {
 		return 0
 	}
-	if len(o.skSolvers) == 0 {
-		fmt.Fprintln(stdout, `{"compare":"sgd/`+o.penalty.String()+`","note":"scikit-learn's LogisticRegression has no sgd solver: nothing to compare"}`)
-		return 0
+	if err := comparePeers(o, results); err != nil {
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return 1
 	}
+	return 0
+}
+
+// comparePeers runs the peers on the same data and prints their lines and
+// a comparison line for each Go fit: each scikit-learn solver of
+// o.skSolvers against every Go fit but sgd's, and PyTorch against sgd's
+// (time to o.target).
+func comparePeers(o *options, results []*Result) error {
 	for _, skv := range o.skSolvers {
 		o.solver = skv
 		sk, err := sklearn(o)
 		if err != nil {
-			fmt.Fprintf(stderr, "bench: scikit-learn: %v\n", err)
-			return 1
+			return fmt.Errorf("scikit-learn: %v", err)
 		}
-		line, _ := json.Marshal(sk)
-		fmt.Fprintln(stdout, string(line))
 		for _, res := range results {
 			if res.Solver == "sgd" {
 				continue
@@ -288,11 +324,63 @@ func run(args []string, stdout, stderr io.Writer) int {
 			if res.Objective != 0 && sk.Objective != 0 {
 				cmp["objective_rel_diff"] = (res.Objective - sk.Objective) / math.Abs(sk.Objective)
 			}
-			line, _ = json.Marshal(cmp)
-			fmt.Fprintln(stdout, string(line))
+			printJSON(o.stdout, cmp)
 		}
 	}
-	return 0
+	for _, res := range results {
+		if res.Solver == "sgd" {
+			if err := compareTorch(o, res); err != nil {
+				return fmt.Errorf("PyTorch: %v", err)
+			}
+		}
+	}
+	return nil
+}
+
+// compareTorch runs scripts/bench/torch_bench.py, PyTorch's softmax
+// regression with SGD, to o.target and prints its line and the ratio of
+// its time to the target over the Go sgd fit's (res). It prints a note
+// instead when there is no target or PyTorch is not installed.
+func compareTorch(o *options, res *Result) error {
+	name := "go sgd vs torch sgd/" + res.Penalty
+	if o.target == 0 {
+		printJSON(o.stdout, map[string]any{"compare": name, "note": "PyTorch is compared on the time to a test accuracy: pass -target (e.g. 0.92)"})
+		return nil
+	}
+	th, err := runPeer(o, "torch_bench.py", "-target", fmt.Sprint(o.target), "-C", fmt.Sprint(o.c))
+	var missing notInstalled
+	if errors.As(err, &missing) {
+		printJSON(o.stdout, map[string]any{"compare": name, "note": err.Error() + "; skipped"})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	cmp := map[string]any{
+		"compare":          name,
+		"target":           o.target,
+		"score_diff":       round(res.TestScore-th.TestScore, 4),
+		"same_permutation": fmt.Sprint(th.FirstPerm) == fmt.Sprint(res.FirstPerm),
+	}
+	switch {
+	case res.TimeToTargetS != nil && th.TimeToTargetS != nil:
+		cmp["time_to_target_ratio"] = round(*th.TimeToTargetS / *res.TimeToTargetS, 2)
+		cmp["go_epochs"], cmp["torch_epochs"] = res.TargetEpochs, th.TargetEpochs
+	case th.TimeToTargetS != nil:
+		cmp["note"] = "go sgd did not reach the target"
+	case res.TimeToTargetS != nil:
+		cmp["note"] = "torch did not reach the target"
+	default:
+		cmp["note"] = "neither reached the target"
+	}
+	printJSON(o.stdout, cmp)
+	return nil
+}
+
+// printJSON prints v as one JSON line.
+func printJSON(w io.Writer, v any) {
+	line, _ := json.Marshal(v)
+	fmt.Fprintln(w, string(line))
 }
 
 func round(x float64, digits int) float64 {
@@ -377,43 +465,51 @@ func bench(o *options, sp *experiment.Split, loadS float64) (*Result, error) {
 		res.Objective = softmax.Loss(x, yi, m.Coef, m.Intercept, s)
 	}
 	res.TotalS = round(loadS+time.Since(loaded).Seconds(), 3)
+	if o.target > 0 && o.solver == softmax.SGD {
+		if err := timeToTarget(o, sp, res); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }
 
-// benchPython returns the Python that -compare runs without -python: the bench
-// environment of the repository at root (root/.venv-bench/bin/python, made by
-// scripts/setup.sh --bench from scripts/python/bench.lock) if it exists, else
-// Debian's /usr/bin/python3 (python3-sklearn, scikit-learn 1.2.1).
-func benchPython(root string) string {
-	p := filepath.Join(root, ".venv-bench", "bin", "python")
-	if st, err := os.Stat(p); err == nil && !st.IsDir() {
-		return p
+// timeToTarget records in res, the line of an sgd fit of res.NIter epochs,
+// the fit time of the first of the fits of 1, 2, ..., res.NIter epochs
+// whose test accuracy reaches o.target (scoring is not timed; the last fit
+// is res's own). sgd's learning rate decays over the epochs of a fit, so
+// each shorter fit runs on its own rather than stopping a longer one.
+func timeToTarget(o *options, sp *experiment.Split, res *Result) error {
+	res.Target = o.target
+	x, y := sp.TrainData(), sp.Train.Ints()
+	xt, yt := sp.TestData(), sp.Test.Ints()
+	for e := 1; e <= res.NIter; e++ {
+		fitS, score := res.FitS, res.TestScore
+		if e < res.NIter {
+			s := o.settings()
+			s.MaxIter = e
+			runtime.GC()
+			start := time.Now()
+			m, err := softmax.Fit(x, y, s)
+			if err != nil {
+				return err
+			}
+			fitS = round(time.Since(start).Seconds(), 3)
+			score = m.Score(xt, yt)
+		}
+		if score >= o.target {
+			res.TimeToTargetS, res.TargetEpochs = &fitS, e
+			return nil
+		}
 	}
-	return "/usr/bin/python3"
+	return nil
 }
 
-// sklearn runs scripts/bench/sklearn_bench.py with the same protocol.
+// sklearn runs scripts/bench/sklearn_bench.py with the same protocol and
+// settings (o.solver is scikit-learn's solver).
 func sklearn(o *options) (*Result, error) {
-	_, file, _, ok := runtime.Caller(0)
-	script := o.sklearnPy
-	if script == "" {
-		if !ok {
-			return nil, errors.New("cannot locate sklearn_bench.py; pass -sklearn-script")
-		}
-		script = filepath.Join(filepath.Dir(file), "sklearn_bench.py")
-	}
-	python := o.python
-	if python == "" {
-		python = "/usr/bin/python3"
-		if ok {
-			python = benchPython(filepath.Join(filepath.Dir(file), "..", ".."))
-		}
-	}
-	args := []string{script,
+	args := []string{
 		"-solver", o.solver.String(), "-penalty", o.penalty.String(),
 		"-C", fmt.Sprint(o.c), "-l1-ratio", fmt.Sprint(o.l1Ratio), "-tol", fmt.Sprint(o.tol),
-		"-train-size", fmt.Sprint(o.trainSize), "-test-size", fmt.Sprint(o.testSize),
-		"-split-seed", fmt.Sprint(o.splitSeed),
 	}
 	if o.maxIter > 0 {
 		args = append(args, "-max-iter", fmt.Sprint(o.maxIter))
@@ -421,16 +517,35 @@ func sklearn(o *options) (*Result, error) {
 	if o.objective {
 		args = append(args, "-objective")
 	}
-	if o.data != "" {
-		args = append(args, "-data", o.data)
-	} else {
+	return runPeer(o, "sklearn_bench.py", args...)
+}
+
+// notInstalled is the message of a peer script whose library is not
+// installed for the Python (it exits with status 3, peer.MISSING).
+type notInstalled string
+
+func (e notInstalled) Error() string { return string(e) }
+
+// runPeer runs the peer script name (peerScript) under o.python on the
+// same data and split as the Go fit, with args appended; it prints the
+// peer's JSON line and returns it parsed.
+func runPeer(o *options, name string, args ...string) (*Result, error) {
+	script, err := peerScript(o, name)
+	if err != nil {
+		return nil, err
+	}
+	data := o.data
+	if data == "" {
 		files, err := mnist.Locate(nil)
 		if err != nil {
 			return nil, err
 		}
-		args = append(args, "-data", filepath.Dir(files.TrainImages))
+		data = filepath.Dir(files.TrainImages)
 	}
-	cmd := exec.Command(python, args...)
+	args = append([]string{script, "-data", data,
+		"-train-size", fmt.Sprint(o.trainSize), "-test-size", fmt.Sprint(o.testSize),
+		"-split-seed", fmt.Sprint(o.splitSeed)}, args...)
+	cmd := exec.Command(o.python, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
@@ -438,11 +553,73 @@ func sklearn(o *options) (*Result, error) {
 		if i := bytes.LastIndexByte(msg, '\n'); i >= 0 {
 			msg = msg[i+1:]
 		}
-		return nil, fmt.Errorf("%s: %v: %s", python, err, msg)
+		if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == peerMissing {
+			return nil, notInstalled(msg)
+		}
+		return nil, fmt.Errorf("%s: %v: %s", o.python, err, msg)
 	}
 	var res Result
-	if err := json.Unmarshal(bytes.TrimSpace(out.Bytes()), &res); err != nil {
+	line := bytes.TrimSpace(out.Bytes())
+	if err := json.Unmarshal(line, &res); err != nil {
 		return nil, fmt.Errorf("parse %s output: %v", script, err)
 	}
+	var compact bytes.Buffer
+	json.Compact(&compact, line)
+	fmt.Fprintln(o.stdout, compact.String())
 	return &res, nil
+}
+
+// peerMissing is the exit status of a peer script whose library is not
+// installed (peer.MISSING in scripts/bench/peer.py).
+const peerMissing = 3
+
+// peerPython returns -python, or else the bench environment's Python
+// (benchPython of this repository).
+func peerPython(o *options) (string, error) {
+	if o.python != "" {
+		if _, err := exec.LookPath(o.python); err != nil {
+			return "", fmt.Errorf("-python %s: %v", o.python, err)
+		}
+		return o.python, nil
+	}
+	dir, err := sourceDir()
+	if err != nil {
+		return "", err
+	}
+	return benchPython(filepath.Join(dir, "..", ".."))
+}
+
+// benchPython returns the Python of the bench environment of the repository
+// at root, root/.venv-bench/bin/python (made by scripts/setup.sh --bench from
+// scripts/python/bench.lock), or an error naming the set-up command when it
+// is not installed.
+func benchPython(root string) (string, error) {
+	env := filepath.Join(root, ".venv-bench")
+	py := filepath.Join(env, "bin", "python")
+	if st, err := os.Stat(py); err != nil || st.IsDir() {
+		return "", fmt.Errorf("-compare: the bench environment %s is not installed (no %s): run bash scripts/setup.sh --bench, or pass -python /usr/bin/python3 for Debian's scikit-learn", filepath.Clean(env), filepath.Clean(py))
+	}
+	return py, nil
+}
+
+// peerScript returns the path of the peer script name: next to this
+// source file, or next to -sklearn-script, which names sklearn_bench.py.
+func peerScript(o *options, name string) (string, error) {
+	if o.sklearnPy != "" {
+		if name == "sklearn_bench.py" {
+			return o.sklearnPy, nil
+		}
+		return filepath.Join(filepath.Dir(o.sklearnPy), name), nil
+	}
+	dir, err := sourceDir()
+	return filepath.Join(dir, name), err
+}
+
+// sourceDir returns the directory of this source file, scripts/bench.
+func sourceDir() (string, error) {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return "", errors.New("cannot locate scripts/bench (built with -trimpath?); pass -python and -sklearn-script")
+	}
+	return filepath.Dir(file), nil
 }

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -36,6 +38,9 @@ func TestBadFlags(t *testing.T) {
 		{"-sklearn-solver", "sgd"},
 		{"-sklearn-solver", "liblinear"},
 		{"-solver", "saga", "-penalty", "l1", "-sklearn-solver", "newton-cg"},
+		{"-target", "1.5"},
+		{"-target", "-0.5"},
+		{"-target", "NaN"},
 		{"-nope"},
 		{"extra"},
 	} {
@@ -127,9 +132,8 @@ func TestPreconditionFlag(t *testing.T) {
 // output lines.
 func runLines(t *testing.T, want int, args ...string) []string {
 	t.Helper()
-	files := mnisttest.Files(t)
 	var out, errb bytes.Buffer
-	if code := run(append([]string{"-data", filepath.Dir(files.TrainImages)}, args...), &out, &errb); code != 0 {
+	if code := run(append([]string{"-data", dataDir(t)}, args...), &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -139,28 +143,153 @@ func runLines(t *testing.T, want int, args ...string) []string {
 	return lines
 }
 
-// TestBenchPython checks that -compare's default Python is the bench environment's when
-// the repository has one, and Debian's /usr/bin/python3 otherwise.
+// TestTimeToTarget checks -target against fits of 1, 2 and 3 epochs run
+// on their own: time_to_target_s and target_epochs belong to the first whose
+// test score reaches the target, and are absent when none does.
+func TestTimeToTarget(t *testing.T) {
+	small := []string{"-train-size", "2000", "-test-size", "1000", "-solver", "sgd"}
+	var scores []float64
+	for e := 1; e <= 3; e++ {
+		var r Result
+		if err := json.Unmarshal([]byte(runLines(t, 1, append(small, "-max-iter", fmt.Sprint(e))...)[0]), &r); err != nil {
+			t.Fatal(err)
+		}
+		scores = append(scores, r.TestScore)
+	}
+	t.Logf("scores of 1, 2, 3 epochs: %v", scores)
+	for _, target := range []float64{scores[0], scores[1], scores[2], 0.999} {
+		want := 0
+		for e, s := range scores {
+			if s >= target {
+				want = e + 1
+				break
+			}
+		}
+		var r Result
+		line := runLines(t, 1, append(small, "-target", fmt.Sprint(target))...)[0]
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		reached := r.TimeToTargetS != nil
+		if r.Target != target || r.TargetEpochs != want || reached != (want > 0) || reached && !(*r.TimeToTargetS > 0) {
+			t.Errorf("-target %v: %s; want target_epochs %d", target, line, want)
+		}
+	}
+}
+
+// TestPeerNotInstalled runs -compare with a Python that has neither
+// scikit-learn nor PyTorch (a new virtual environment): scikit-learn's
+// absence is an error naming the Python and the set-up command, PyTorch's
+// a note line.
+func TestPeerNotInstalled(t *testing.T) {
+	py := emptyVenv(t)
+	small := []string{"-train-size", "1000", "-test-size", "500", "-compare", "-python", py}
+	var out, errb bytes.Buffer
+	code := run(append([]string{"-data", dataDir(t)}, small...), &out, &errb)
+	msg := errb.String()
+	if code != 1 || !strings.Contains(msg, "scikit-learn is not installed for "+py) || !strings.Contains(msg, "bash scripts/setup.sh --bench") || strings.Count(msg, "\n") != 1 {
+		t.Errorf("sag: exit %d, stderr %q; want exit 1 and one line naming %s and setup.sh --bench", code, msg, py)
+	}
+	lines := runLines(t, 2, append(small, "-solver", "sgd", "-target", "0.5")...)
+	var note map[string]string
+	if err := json.Unmarshal([]byte(lines[1]), &note); err != nil {
+		t.Fatal(err)
+	}
+	if n := note["note"]; !strings.Contains(n, "PyTorch is not installed for "+py) || !strings.Contains(n, "bash scripts/setup.sh --torch") {
+		t.Errorf("sgd: %s; want a note naming %s and setup.sh --torch", lines[1], py)
+	}
+}
+
+// TestComparePeers runs -compare against the bench environment's
+// scikit-learn and, if installed there, PyTorch on a small split. L-BFGS
+// with the same -tol must reach the same optimum on both sides (scikit-learn
+// 1.9 divides its objective by the training rows: sklearn_bench.py divides
+// tol by them too).
+func TestComparePeers(t *testing.T) {
+	if _, err := peerPython(&options{}); err != nil {
+		t.Skip(err)
+	}
+	lines := runLines(t, 3, "-train-size", "1000", "-test-size", "1000", "-compare",
+		"-solver", "lbfgs", "-C", "1", "-tol", "1e-4", "-max-iter", "1000", "-objective")
+	var sk Result
+	var cmp map[string]any
+	if err := json.Unmarshal([]byte(lines[1]), &sk); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(lines[2]), &cmp); err != nil {
+		t.Fatal(err)
+	}
+	if sk.Impl != "sklearn" || !strings.HasPrefix(sk.Version, "1.9.") || !strings.Contains(sk.BLAS, "threads") || sk.SparsityPct == 0 {
+		t.Errorf("scikit-learn line %s: want scikit-learn 1.9.x, its BLAS and the fit", lines[1])
+	}
+	if cmp["same_permutation"] != true || !(cmp["fit_ratio"].(float64) > 0) || math.Abs(cmp["score_diff"].(float64)) > 0.005 ||
+		!(math.Abs(cmp["objective_rel_diff"].(float64)) < 1e-6) {
+		t.Errorf("comparison line %s: want the same permutation, score and objective", lines[2])
+	}
+	lines = runLines(t, 3, "-train-size", "2000", "-test-size", "1000", "-compare", "-solver", "sgd", "-target", "0.8")
+	if strings.Contains(lines[1], "not installed") {
+		t.Skipf("PyTorch: %s", lines[1])
+	}
+	var th Result
+	if err := json.Unmarshal([]byte(lines[1]), &th); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(lines[2]), &cmp); err != nil {
+		t.Fatal(err)
+	}
+	if th.Impl != "torch" || th.TimeToTargetS == nil || th.SparsityPct == 0 || cmp["same_permutation"] != true || !(cmp["time_to_target_ratio"].(float64) > 0) {
+		t.Errorf("PyTorch lines %q", lines[1:])
+	}
+}
+
+// emptyVenv returns the Python of a new virtual environment without
+// packages, skipping t when python3 cannot make one.
+func emptyVenv(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "venv")
+	if out, err := exec.Command("python3", "-m", "venv", "--without-pip", dir).CombinedOutput(); err != nil {
+		t.Skipf("python3 -m venv: %v: %s", err, out)
+	}
+	py := filepath.Join(dir, "bin", "python")
+	if _, err := os.Stat(py); err != nil {
+		t.Skip(err)
+	}
+	return py
+}
+
+// dataDir returns the directory of the MNIST files found offline (without
+// them t skips or fails as mnisttest.Check says).
+func dataDir(t *testing.T) string {
+	t.Helper()
+	return filepath.Dir(mnisttest.Files(t).TrainImages)
+}
+
+// TestBenchPython checks that -compare's default Python is the bench
+// environment's, and that without one the error names the environment and
+// the set-up command.
 func TestBenchPython(t *testing.T) {
 	root := t.TempDir()
-	if got := benchPython(root); got != "/usr/bin/python3" {
-		t.Errorf("without .venv-bench: benchPython = %q, want /usr/bin/python3", got)
-	}
 	bin := filepath.Join(root, ".venv-bench", "bin")
+	wantErr := func(what string) {
+		t.Helper()
+		got, err := benchPython(root)
+		if err == nil || !strings.Contains(err.Error(), filepath.Join(root, ".venv-bench")) || !strings.Contains(err.Error(), "bash scripts/setup.sh --bench") {
+			t.Errorf("%s: benchPython = %q, %v; want an error naming .venv-bench and setup.sh --bench", what, got, err)
+		}
+	}
+	wantErr("without .venv-bench")
 	if err := os.MkdirAll(filepath.Join(bin, "python"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if got := benchPython(root); got != "/usr/bin/python3" {
-		t.Errorf("with a directory named python: benchPython = %q, want /usr/bin/python3", got)
-	}
+	wantErr("with a directory named python")
 	if err := os.Remove(filepath.Join(bin, "python")); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(bin, "python"), []byte("#!/bin/sh\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := benchPython(root), filepath.Join(bin, "python"); got != want {
-		t.Errorf("with .venv-bench: benchPython = %q, want %q", got, want)
+	if got, err := benchPython(root); got != filepath.Join(bin, "python") || err != nil {
+		t.Errorf("with .venv-bench: benchPython = %q, %v; want %q", got, err, filepath.Join(bin, "python"))
 	}
 }
 

@@ -21,18 +21,18 @@ of L-BFGS started from zero weights. Preconditioners:
 (the ridge I of G only on the weights; the intercept, which the objective
 does not penalise, gets 1e-10 of the block's mean diagonal, as in Go).
 
-Run with Debian's Python (numpy, scipy, scikit-learn 1.2.1); it takes about
-3 minutes, most of it scikit-learn's fit:
+Run with the bench environment's Python (bash scripts/setup.sh --bench) or
+Debian's (/usr/bin/python3 with python3-sklearn); it takes about 3 minutes,
+most of it scikit-learn's fit:
 
-    /usr/bin/python3 scripts/bench/precond_check.py [-data DIR]
+    .venv-bench/bin/python scripts/bench/precond_check.py [-data DIR]
 
-Measured here (one run, 3 min 39 s): identity 108, 238, 366, 475, 586
+Measured here with scikit-learn 1.2.1 (one run, 3 min 39 s): identity 108, 238, 366, 475, 586
 iterations; start blocks 71, 178, 283, 387, 508; pixel blocks 100, 214, 286,
 427, 567; class blocks 4, 6, 8, 10, 14. (Before the ridge left the intercept
 out, class blocks took 4, 6, 8, 11, 14.)
 """
 
-import argparse
 import os
 import sys
 import warnings
@@ -40,8 +40,9 @@ import warnings
 import numpy as np
 import scipy.linalg as sl
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from nb7_protocol import load, split  # noqa: E402
+sys.dont_write_bytecode = True  # no __pycache__ in the repository
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peer  # noqa: E402
 
 GAPS = (100.0, 10.0, 1.0, 0.1, 0.01)
 
@@ -89,16 +90,11 @@ def pcg(h, rhs, xs, precond, maxit=2000):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("-data", default=None)
-    a = ap.parse_args()
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
-    X, y = load(a.data)
-    _, x_train, _, y_train, _ = split(X, y)
-    x_train = StandardScaler().fit_transform(x_train)
-    clf = LogisticRegression(C=1, multi_class="multinomial", solver="lbfgs", tol=1e-4, max_iter=1000)
+    a = peer.arguments("conjugate gradients on the exact Hessian with four preconditioners").parse_args()
+    peer.need("sklearn", "precond_check.py")
+    data = peer.prepare(a)
+    x_train, y_train = data.X_train, data.y_train
+    clf, _ = peer.logistic_regression(1, "l2", 0, len(y_train), "lbfgs", 1e-4, 1000)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         clf.fit(x_train, y_train)

@@ -5,7 +5,8 @@
 #   .venv/        Jupyter from scripts/python/notebooks.lock (JupyterLab, Notebook 7,
 #                 nbconvert, nbclient, ipykernel) and the gonb kernel spec
 #                 (.venv/share/jupyter/kernels/gonb)
-#   .venv-bench/  scikit-learn from scripts/python/bench.lock (setup.sh --bench)
+#   .venv-bench/  scikit-learn from scripts/python/bench.lock (setup.sh --bench), or
+#                 with PyTorch from torch.lock (setup.sh --torch)
 #
 # The scripts run these environments' programs by path (.venv/bin/jupyter,
 # .venv/bin/python), never a jupyter or python found on PATH. SETUP_PYTHON names the
