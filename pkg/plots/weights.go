@@ -50,31 +50,11 @@ func weightsFigure(coef mat.Matrix, s *Settings) (*drawing, *weightsGeom, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	if coef == nil {
-		return nil, nil, errors.New("plots: coef is nil")
+	vals, k, scale, err := weightValues(coef)
+	if err != nil {
+		return nil, nil, err
 	}
-	k, d := coef.Dims()
-	switch {
-	case k == 0:
-		return nil, nil, errors.New("plots: coef has no rows")
-	case d != Side*Side:
-		return nil, nil, fmt.Errorf("plots: coef has %d columns, want %d (%dx%d images)", d, Side*Side, Side, Side)
-	}
-	vals := make([]float64, k*d)
-	var scale float64
-	for i := range k {
-		for j := range d {
-			v := coef.At(i, j)
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, nil, fmt.Errorf("plots: coef[%d][%d] is %v", i, j, v)
-			}
-			vals[i*d+j] = v
-			scale = math.Max(scale, math.Abs(v))
-		}
-	}
-	if scale == 0 {
-		scale = 1
-	}
+	const d = Side * Side
 	rows, cols := o.grid(k)
 	bar := o.ColorBar == ColorBarOn || (o.ColorBar == ColorBarAuto && o.ColorMap != Greys)
 
@@ -133,6 +113,38 @@ func weightsFigure(coef mat.Matrix, s *Settings) (*drawing, *weightsGeom, error)
 		g.bar = drawColorBar(c, br, cm, g.ticks, tickStyle)
 	}
 	return f, g, nil
+}
+
+// weightValues returns the k rows of coef (k x Side*Side) flattened row
+// by row, and the scale of the symmetric colour map, max|coef| (1 when
+// coef is all zeros). It returns an error if coef is nil, has no rows or
+// another number of columns, or holds a NaN or an infinity.
+func weightValues(coef mat.Matrix) (vals []float64, k int, scale float64, err error) {
+	if coef == nil {
+		return nil, 0, 0, errors.New("plots: coef is nil")
+	}
+	k, d := coef.Dims()
+	switch {
+	case k == 0:
+		return nil, 0, 0, errors.New("plots: coef has no rows")
+	case d != Side*Side:
+		return nil, 0, 0, fmt.Errorf("plots: coef has %d columns, want %d (%dx%d images)", d, Side*Side, Side, Side)
+	}
+	vals = make([]float64, k*d)
+	for i := range k {
+		for j := range d {
+			v := coef.At(i, j)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, 0, 0, fmt.Errorf("plots: coef[%d][%d] is %v", i, j, v)
+			}
+			vals[i*d+j] = v
+			scale = math.Max(scale, math.Abs(v))
+		}
+	}
+	if scale == 0 {
+		scale = 1
+	}
+	return vals, k, scale, nil
 }
 
 // majorTicks returns the labelled ticks of niceTicks on [lo, hi].
