@@ -70,32 +70,61 @@ type pathPoint struct {
 	Sparsity f6 `json:"sparsity"`
 }
 
+// gen holds the data of a run and the start time for the log.
+type gen struct {
+	all *mnist.Set
+	t0  time.Time
+}
+
+// prepare returns the split of ps, or stops the program.
+func (g *gen) prepare(ps *experiment.Settings) *experiment.Split {
+	sp, err := experiment.PrepareSet(g.all, ps)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return sp
+}
+
+// fit fits set on sp's training images, or stops the program.
+func fit(sp *experiment.Split, set *softmax.Settings) *softmax.Model {
+	m, err := softmax.Fit(sp.TrainData(), sp.Train.Ints(), set)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return m
+}
+
 func main() {
-	t0 := time.Now()
 	all, err := mnist.Load(&mnist.Options{Offline: true})
 	if err != nil {
 		log.Fatal(err)
 	}
+	g := &gen{all: all, t0: time.Now()}
 	// The original: X = X[RandomState(0).permutation(70000)], then
 	// train_test_split(train_size=50000, test_size=10000), seeded here.
-	prepare := func(ps *experiment.Settings) *experiment.Split {
-		sp, err := experiment.PrepareSet(all, ps)
-		if err != nil {
-			log.Fatal(err)
-		}
-		return sp
-	}
-	fit := func(sp *experiment.Split, set *softmax.Settings) *softmax.Model {
-		m, err := softmax.Fit(sp.TrainData(), sp.Train.Ints(), set)
-		if err != nil {
-			log.Fatal(err)
-		}
-		return m
-	}
-	sp := prepare(nil)
-	xt, yt := sp.TestData(), sp.Test.Ints()
+	sp := g.prepare(nil)
 
 	var out output
+	g.protocol(sp, &out)
+	g.trainingCurve(sp.Test.Ints(), &out.Training)
+	g.learningCurve(sp, &out)
+	g.regularizationPath(sp.Test.Ints(), &out)
+
+	enc := json.NewEncoder(os.Stdout)
+	if err := enc.Encode(out); err != nil {
+		log.Fatal(err)
+	}
+	if math.IsNaN(float64(out.TestScore)) {
+		fmt.Fprintln(os.Stderr, "NaN score")
+		os.Exit(1)
+	}
+}
+
+// protocol fits the original notebook's protocol on sp and records its
+// score, sparsity, weights, confusion matrix and first misclassified
+// digits.
+func (g *gen) protocol(sp *experiment.Split, out *output) {
+	xt, yt := sp.TestData(), sp.Test.Ints()
 	out.Protocol = "sag, L2, C=1e5, tol=0.1, 50000/10000 split (shuffle seed 0, split seed 0)"
 	m := fit(sp, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 0.1})
 	out.TestScore = f6(m.Score(xt, yt))
@@ -117,27 +146,33 @@ func main() {
 			out.Misclassified = append(out.Misclassified, miss{Index: sp.TestRows[i], True: yt[i], Pred: p, P: f6(proba.At(i, p))})
 		}
 	}
-	log.Printf("protocol fit: %d epochs, test score %.4f, sparsity %.2f%% (%v)", m.NIter, m.Score(xt, yt), m.Sparsity(), time.Since(t0))
+	log.Printf("protocol fit: %d epochs, test score %.4f, sparsity %.2f%% (%v)", m.NIter, m.Score(xt, yt), m.Sparsity(), time.Since(g.t0))
+}
 
-	// Training curve: SAG on the first 10000 training rows, 12 epochs; the
-	// fit with MaxIter e is the first e epochs of the longer run (same seed),
-	// so refitting gives the test accuracy after each epoch.
-	small := prepare(&experiment.Settings{TrainSize: 10000})
-	out.Training.Note = "sag, L2, C=1e5, first 10000 training rows, tol 0 (runs to MaxIter); test accuracy on the 10000 test rows"
+// trainingCurve records SAG on the first 10000 training rows, 12 epochs;
+// the fit with MaxIter e is the first e epochs of the longer run (same
+// seed), so refitting gives the test accuracy after each epoch. yt are the
+// test labels.
+func (g *gen) trainingCurve(yt []int, tr *training) {
+	small := g.prepare(&experiment.Settings{TrainSize: 10000})
+	tr.Note = "sag, L2, C=1e5, first 10000 training rows, tol 0 (runs to MaxIter); test accuracy on the 10000 test rows"
 	const epochs = 12
 	fit(small, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 1e-300, MaxIter: epochs,
 		Progress: func(p softmax.Progress) {
-			out.Training.Iter = append(out.Training.Iter, p.Iter)
-			out.Training.Loss = append(out.Training.Loss, f6(p.Loss))
+			tr.Iter = append(tr.Iter, p.Iter)
+			tr.Loss = append(tr.Loss, f6(p.Loss))
 		}})
 	for e := 1; e <= epochs; e++ {
 		me := fit(small, &softmax.Settings{C: 1e5, Solver: softmax.SAG, Tol: 1e-300, MaxIter: e})
-		out.Training.Accuracy = append(out.Training.Accuracy, f6(me.Score(small.TestData(), yt)))
+		tr.Accuracy = append(tr.Accuracy, f6(me.Score(small.TestData(), yt)))
 	}
-	log.Printf("training curve done (%v)", time.Since(t0))
+	log.Printf("training curve done (%v)", time.Since(g.t0))
+}
 
-	// Learning curve: the protocol on random subsets of the training rows,
-	// three seeds per size.
+// learningCurve records the protocol on random subsets of sp's training
+// rows, three seeds per size.
+func (g *gen) learningCurve(sp *experiment.Split, out *output) {
+	yt := sp.Test.Ints()
 	for _, n := range []int{300, 1000, 3000, 10000, 30000, 50000} {
 		lp := learningPoint{Size: n}
 		for seed := range uint32(3) {
@@ -150,25 +185,19 @@ func main() {
 			lp.Train = append(lp.Train, f6(ms.Score(sub.TrainData(), sub.Train.Ints())))
 		}
 		out.Learning = append(out.Learning, lp)
-		log.Printf("learning curve n=%d done (%v)", n, time.Since(t0))
+		log.Printf("learning curve n=%d done (%v)", n, time.Since(g.t0))
 	}
+}
 
-	// L1 path: scikit-learn's example setting (5000 training samples, saga,
-	// tol 0.1) over a range of C around its C = 50/5000.
-	five := prepare(&experiment.Settings{TrainSize: 5000})
+// regularizationPath records the L1 path: scikit-learn's example setting
+// (5000 training samples, saga, tol 0.1) over a range of C around its
+// C = 50/5000. yt are the test labels.
+func (g *gen) regularizationPath(yt []int, out *output) {
+	five := g.prepare(&experiment.Settings{TrainSize: 5000})
 	for _, c := range []float64{1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 0.3, 1} {
 		mc := fit(five, &softmax.Settings{C: c, Penalty: softmax.L1, Solver: softmax.SAGA, Tol: 0.1})
 		acc := mc.Score(five.TestData(), yt)
 		out.Path = append(out.Path, pathPoint{C: f6(c), Accuracy: f6(acc), Sparsity: f6(mc.Sparsity())})
-		log.Printf("L1 C=%g: accuracy %.4f sparsity %.1f%% (%v)", c, acc, mc.Sparsity(), time.Since(t0))
-	}
-
-	enc := json.NewEncoder(os.Stdout)
-	if err := enc.Encode(out); err != nil {
-		log.Fatal(err)
-	}
-	if math.IsNaN(float64(out.TestScore)) {
-		fmt.Fprintln(os.Stderr, "NaN score")
-		os.Exit(1)
+		log.Printf("L1 C=%g: accuracy %.4f sparsity %.1f%% (%v)", c, acc, mc.Sparsity(), time.Since(g.t0))
 	}
 }
