@@ -198,17 +198,23 @@ venv_sync() {
 	"$base_python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
 		die "$dir needs Python 3.11 or newer; $(command -v "$base_python") is $("$base_python" --version 2>&1) (set SETUP_PYTHON)"
 	stamp=$(venv_stamp "$lock")
+	# An activated .venv puts its own python3 first on PATH: create the environment with
+	# the interpreter that one was made from, never with one inside the directory that is
+	# about to be removed.
+	local creator
+	creator=$("$base_python" -c 'import sys; print(getattr(sys, "_base_executable", "") or sys.executable)') ||
+		die "cannot run $base_python"
 	rm -rf "$dir"
-	say "$base_python -m venv $dir"
-	if ! "$base_python" -m venv "$dir" >/dev/null 2>&1; then
+	say "$creator -m venv $dir"
+	if ! "$creator" -m venv "$dir" >/dev/null 2>&1; then
 		rm -rf "$dir"
 		# Debian's python3 has no ensurepip without python3-venv.
-		if [ "$can_apt" = 1 ] && [ "$(command -v "$base_python")" = /usr/bin/python3 ]; then
+		if [ "$can_apt" = 1 ] && [[ $creator == /usr/bin/python3* ]]; then
 			apt_install python3-venv
 		fi
-		"$base_python" -m venv "$dir" || {
+		"$creator" -m venv "$dir" || {
 			rm -rf "$dir"
-			die "'$base_python -m venv' failed; on Debian or Ubuntu, as root: apt-get install -y python3-venv"
+			die "'$creator -m venv' failed; on Debian or Ubuntu, as root: apt-get install -y python3-venv"
 		}
 	fi
 	say "pip install --require-hashes --no-deps -r $lock into $dir"
@@ -385,7 +391,8 @@ if [ "$want_e2e" = 1 ]; then
 	fi
 	if [ "${#e2e_pkgs[@]}" -gt 0 ]; then
 		if [ "$can_apt" = 1 ]; then
-			apt_install "${e2e_pkgs[@]}"
+			apt_install "${e2e_pkgs[@]}" ||
+				not_ready+=("browser test: apt-get install -y ${e2e_pkgs[*]} failed (see above)")
 			hash -r
 		else
 			not_ready+=("browser test: needs ${e2e_pkgs[*]}; as root on Debian: apt-get install -y ${e2e_pkgs[*]}")
@@ -444,7 +451,8 @@ fi
 if [ "$want_debian_sklearn" = 1 ]; then
 	if ! /usr/bin/python3 -c 'import sklearn' >/dev/null 2>&1; then
 		if [ "$can_apt" = 1 ]; then
-			apt_install python3-sklearn
+			apt_install python3-sklearn ||
+				not_ready+=("Debian's scikit-learn: apt-get install -y python3-sklearn failed (see above)")
 		else
 			not_ready+=("Debian's scikit-learn: as root on Debian: apt-get install -y python3-sklearn")
 		fi

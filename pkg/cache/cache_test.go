@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mlphys/softmax-mnist/internal/mnisttest"
 	"github.com/mlphys/softmax-mnist/pkg/cache"
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
 	"github.com/mlphys/softmax-mnist/pkg/softmax"
@@ -22,12 +23,7 @@ import (
 func realModels(t *testing.T) (a, b *softmax.Model) {
 	t.Helper()
 	ms, err := fitReal()
-	if errors.Is(err, mnist.ErrNotFound) {
-		t.Skipf("MNIST is not in the module cache (run scripts/setup.sh): %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	mnisttest.Check(t, err)
 	return ms[0], ms[1]
 }
 

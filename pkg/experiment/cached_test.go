@@ -14,19 +14,20 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mlphys/softmax-mnist/internal/mnisttest"
 	"github.com/mlphys/softmax-mnist/pkg/cache"
 	"github.com/mlphys/softmax-mnist/pkg/mnist"
 	"github.com/mlphys/softmax-mnist/pkg/softmax"
 )
 
-// realMNIST skips the test when MNIST is not in the module cache, the one
-// condition under which the tests with real data cannot run.
+// realMNIST returns Settings that read MNIST from the module cache, after
+// internal/mnisttest's rule: the test skips only when the files are absent,
+// and fails instead when CI=true.
 func realMNIST(t *testing.T) *Settings {
 	t.Helper()
 	s := &Settings{MNIST: &mnist.Options{Source: mnist.Module, Offline: true}}
-	if _, err := mnist.Locate(s.MNIST); errors.Is(err, mnist.ErrNotFound) {
-		t.Skipf("MNIST is not in the module cache (run scripts/setup.sh): %v", err)
-	}
+	_, err := mnist.Locate(s.MNIST)
+	mnisttest.Check(t, err)
 	return s
 }
 

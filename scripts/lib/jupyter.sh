@@ -20,11 +20,13 @@ bench_dir=$PWD/.venv-bench
 bench_lock=scripts/python/bench.lock
 
 # venv_stamp LOCK prints what the stamp of an environment installed from LOCK says: the
-# lock's sha256 and the creating Python's version and path. It fails without that Python.
+# lock's sha256 and the creating Python's version and installation (sys.base_prefix, which
+# a virtual environment shares with the Python it was made from, so an activated .venv
+# stamps as the Python outside it). It fails without that Python.
 venv_stamp() {
 	local base=${SETUP_PYTHON:-python3} sum ver
 	sum=$(sha256sum "$1" | cut -d' ' -f1) || return 1
-	ver=$("$base" -c 'import platform, sys; print(platform.python_version(), sys.executable)' 2>/dev/null) || return 1
+	ver=$("$base" -c 'import platform, sys; print(platform.python_version(), sys.base_prefix)' 2>/dev/null) || return 1
 	printf '%s %s python %s\n' "$sum" "$(basename "$1")" "$ver"
 }
 
