@@ -79,13 +79,8 @@ func PrepareSet(all *mnist.Set, s *Settings) (*Split, error) {
 	if s == nil {
 		s = &Settings{}
 	}
-	trainSize, testSize := s.TrainSize, s.TestSize
-	if trainSize == 0 {
-		trainSize = DefaultTrainSize
-	}
-	if testSize == 0 {
-		testSize = DefaultTestSize
-	}
+	d := s.withDefaults()
+	trainSize, testSize := d.TrainSize, d.TestSize
 	n := all.Len()
 	if trainSize < 0 || testSize < 0 {
 		return nil, fmt.Errorf("experiment: TrainSize=%d and TestSize=%d must not be negative", s.TrainSize, s.TestSize)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/kernel"
 )
 
@@ -106,8 +108,9 @@ type batchMethod interface {
 	// iterate looks for the next point from x, with objective f and
 	// gradient g, evaluating o; it stores that point and its gradient in
 	// xNew and gNew and returns its objective. It returns errStalled if
-	// it found no point to move to, and stops at the first non-finite
-	// objective it meets, returning it.
+	// it found no point to move to. It may return a non-finite objective,
+	// which minimize reports as divergence (L-BFGS stops at the first one
+	// it meets; Newton-CG backtracks past it instead).
 	iterate(iter int, x []float64, f float64, g, xNew, gNew []float64) (float64, error)
 }
 
@@ -141,7 +144,7 @@ func minimize(p *problem, o *fullBatch, m batchMethod, stop stopRules) (*result,
 	prevW := make([]float64, o.nw)
 	res := &result{}
 	for iter := 0; ; iter++ {
-		if maxAbs(g) <= stop.gtol {
+		if floats.Norm(g, math.Inf(1)) <= stop.gtol {
 			res.converged = true
 			break
 		}
@@ -197,19 +200,6 @@ func (o *fullBatch) report(p *problem, iter int, f float64, x, prevW []float64) 
 // result returns copies of the weights and the intercepts (zeros without
 // an intercept) of x.
 func (o *fullBatch) result(x []float64) (w, b []float64) {
-	w = append([]float64(nil), x[:o.nw]...)
-	b = make([]float64, o.k)
-	if o.intercept {
-		copy(b, x[o.nw:])
-	}
-	return w, b
-}
-
-// maxAbs returns max_i |x_i| (0 for an empty x).
-func maxAbs(x []float64) float64 {
-	m := 0.0
-	for _, v := range x {
-		m = math.Max(m, math.Abs(v))
-	}
-	return m
+	w, b = o.split(x)
+	return append([]float64(nil), w...), append([]float64(nil), b...)
 }

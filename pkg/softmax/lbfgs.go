@@ -141,9 +141,7 @@ func (m *lbfgs) lineSearch(x []float64, f float64, g []float64, dg, step float64
 	op := m.ls.Init(f, dg, step)
 	var err error
 	for op&optimize.MajorIteration == 0 && err == nil {
-		for i := range x {
-			xNew[i] = x[i] + step*dir[i]
-		}
+		floats.AddScaledTo(xNew, x, step, dir)
 		fNew = m.o.fg(xNew, gNew, m.probs)
 		if math.IsNaN(fNew) || math.IsInf(fNew, 0) {
 			return fNew, nil // diverged: minimize reports it

@@ -129,9 +129,7 @@ func (m *newtonCG) lineSearch(x []float64, f float64, g []float64, gd float64, x
 	dir := m.dir
 	step := 1.0
 	for bt := 0; bt <= newtonMaxBacktrack; bt++ {
-		for i := range x {
-			xNew[i] = x[i] + step*dir[i]
-		}
+		floats.AddScaledTo(xNew, x, step, dir)
 		fNew := m.o.fg(xNew, gNew, m.probs)
 		if fNew-f <= newtonArmijo*step*gd {
 			return fNew, nil

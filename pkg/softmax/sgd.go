@@ -65,11 +65,7 @@ func fitSGD(p *problem) (*result, error) {
 			return nil, err
 		}
 	}
-	res.w = w
-	res.b = b
-	if b == nil {
-		res.b = make([]float64, k)
-	}
+	res.w, res.b = w, b
 	return res, nil
 }
 

@@ -165,12 +165,25 @@ func softmax10Go(z *[10]float64) (sum, m float64, ok bool) {
 			return 0, 0, false
 		}
 	}
+	return softmaxFrom10(z, m), m, true
+}
+
+// Softmax10Wide is Softmax10 for any z, in Go: the rows Softmax10 refuses.
+func Softmax10Wide(z *[10]float64) (sum, m float64) {
+	m = z[0]
+	for _, x := range z[1:] {
+		m = max(m, x)
+	}
+	return softmaxFrom10(z, m), m
+}
+
+func softmaxFrom10(z *[10]float64, m float64) (sum float64) {
 	e0, e1, e2, e3, e4 := math.Exp(z[0]-m), math.Exp(z[1]-m), math.Exp(z[2]-m), math.Exp(z[3]-m), math.Exp(z[4]-m)
 	e5, e6, e7, e8, e9 := math.Exp(z[5]-m), math.Exp(z[6]-m), math.Exp(z[7]-m), math.Exp(z[8]-m), math.Exp(z[9]-m)
 	sum = ((e0 + e1) + (e2 + e3)) + ((e4 + e5) + (e6 + e7)) + (e8 + e9)
 	inv := 1 / sum
 	*z = [10]float64{e0 * inv, e1 * inv, e2 * inv, e3 * inv, e4 * inv, e5 * inv, e6 * inv, e7 * inv, e8 * inv, e9 * inv}
-	return sum, m, true
+	return sum
 }
 
 func gram10Go(r []float64, offs []int32, xs []float64, va *[10]float64) {

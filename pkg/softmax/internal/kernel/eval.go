@@ -298,7 +298,7 @@ func ce10[T uint8 | float64](e *Evaluator, vals, cvals []T, p *evalPart, g []flo
 			zy := z[yi]
 			sm, m, ok := asm.Softmax10(&z)
 			if !ok {
-				m, sm = softmax10(&z)
+				sm, m = asm.Softmax10Wide(&z)
 			}
 			ce += m - zy
 			prod *= sm
@@ -350,24 +350,6 @@ func colAcc[T uint8 | float64](g, res []float64, ptr []int32, rows []int32, xs [
 		}
 		asm.Col2x10(ga, gb, res, rows[a:b], xs[a:b], rows[b:c], xs[b:c])
 	}
-}
-
-// softmax10 is asm.Softmax10 for the rows it refuses, whose logits span
-// more than 700 or hold NaNs or infinities: it replaces z by its softmax
-// and returns the maximum m of z and sum = sum_k exp(z_k - m), leaving the
-// logarithm of log-sum-exp = m + log(sum) to the caller, with the
-// operations of asm.Softmax10 in the same order.
-func softmax10(z *[10]float64) (m, sum float64) {
-	m = z[0]
-	for _, x := range z[1:] {
-		m = max(m, x)
-	}
-	e0, e1, e2, e3, e4 := math.Exp(z[0]-m), math.Exp(z[1]-m), math.Exp(z[2]-m), math.Exp(z[3]-m), math.Exp(z[4]-m)
-	e5, e6, e7, e8, e9 := math.Exp(z[5]-m), math.Exp(z[6]-m), math.Exp(z[7]-m), math.Exp(z[8]-m), math.Exp(z[9]-m)
-	sum = ((e0 + e1) + (e2 + e3)) + ((e4 + e5) + (e6 + e7)) + (e8 + e9)
-	inv := 1 / sum
-	*z = [10]float64{e0 * inv, e1 * inv, e2 * inv, e3 * inv, e4 * inv, e5 * inv, e6 * inv, e7 * inv, e8 * inv, e9 * inv}
-	return m, sum
 }
 
 // logBatch is the number of softmax sums, each in [1, 10] for finite
