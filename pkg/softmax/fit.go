@@ -50,6 +50,9 @@ func FitContext(ctx context.Context, x Data, y []int, s *Settings) (*Model, erro
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("softmax: %v fit not started: %w", cf.Solver, err)
+	}
 	n, d := x.Dims()
 	if n == 0 || d == 0 {
 		return nil, fmt.Errorf("softmax: empty training set (%d samples, %d features)", n, d)
@@ -67,9 +70,6 @@ func FitContext(ctx context.Context, x Data, y []int, s *Settings) (*Model, erro
 	}
 	k := len(classes)
 	p := &problem{ctx: ctx, ds: ds, y: yi, k: k, cf: cf, start: start}
-	if err := p.stopped(0); err != nil {
-		return nil, err
-	}
 	var res *result
 	switch cf.Solver {
 	case SAG, SAGA:
