@@ -61,12 +61,18 @@ def _empty_display(out):
     return out.get("output_type") == "display_data" and all(not _text(v) for v in data.values())
 
 
-def normalise(nb):
-    """Returns a normalised copy of the notebook nb (see the module's doc)."""
-    nb = copy.deepcopy(nb)
+def name_go_lexer(nb):
+    """Names the Go lexer in nb's language_info, which GoNB v0.11.4 leaves empty
+    (nbconvert would otherwise highlight the Go code as Python)."""
     info = nb.metadata.setdefault("language_info", {})
     if info.get("name", "go") == "go" and not info.get("pygments_lexer"):
         info.update(name="go", pygments_lexer="go", codemirror_mode="go")
+
+
+def normalise(nb):
+    """Returns a normalised copy of the notebook nb (see the module's doc)."""
+    nb = copy.deepcopy(nb)
+    name_go_lexer(nb)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         if cell.cell_type != "code":

@@ -46,15 +46,12 @@ import sys
 import time
 from datetime import datetime
 
-# jsonschema, which nbformat imports, imports rfc3987_syntax when it is installed,
-# which builds a grammar for 2 s; nbformat's schema has no IRI formats that need it.
-sys.modules.setdefault("rfc3987_syntax", None)
+# nboutputs first: it keeps nbformat's import from building a grammar it does not need.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nboutputs  # noqa: E402
 import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: E402
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import nboutputs  # noqa: E402
 
 KERNEL = "gonb"
 SCRIPTS = os.path.dirname(os.path.abspath(__file__))
@@ -164,9 +161,7 @@ async def run_one(path, args, sem):
         start = time.time()
         times, err = await execute(nb, path, args.timeout, base + ".log")
         secs = time.time() - start
-    info = nb.metadata.setdefault("language_info", {})
-    if info.get("name", "go") == "go" and not info.get("pygments_lexer"):
-        info.update(name="go", pygments_lexer="go", codemirror_mode="go")  # GoNB leaves it empty
+    nboutputs.name_go_lexer(nb)
     nbformat.write(nb, base + ".ipynb")
     table = timing_table(timing_rows(nb, times, program_starts(base + ".log")))
     with open(base + ".timing.tsv", "w", encoding="utf-8") as f:
