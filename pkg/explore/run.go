@@ -162,7 +162,7 @@ func (s *session) serve(why string, idle time.Duration) error {
 	in := inputs{
 		choice: comms.Listen[string](s.a.Choice).LatestOnly().C,
 		canvas: comms.Listen[string](s.a.Canvas).LatestOnly().C,
-		stop:   comms.Listen[string](s.a.Stop).C,
+		stop:   comms.Listen[string](s.a.Stop).LatestOnly().C,
 	}
 	// Addresses are never unsubscribed: GoNB v0.11.4 deadlocks the program
 	// when a value arrives for an address that has no subscriber.
