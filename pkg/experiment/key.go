@@ -164,7 +164,8 @@ var modelFormat = sync.OnceValue(func() string {
 })
 
 // machine returns what of the machine can change a fit's last bits: the
-// platform, the Go version and the CPU features that choose the kernels.
+// platform, the Go version and the kernels that softmax runs (assembly or
+// pure Go, as the CPU features and the noasm tag choose).
 func machine() string {
-	return fmt.Sprintf("%s/%s %s %s", runtime.GOOS, runtime.GOARCH, runtime.Version(), kernels())
+	return fmt.Sprintf("%s/%s %s %s", runtime.GOOS, runtime.GOARCH, runtime.Version(), softmax.Kernels())
 }

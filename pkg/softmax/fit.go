@@ -10,6 +10,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/asm"
 	"github.com/mlphys/softmax-mnist/pkg/softmax/internal/kernel"
 )
 
@@ -190,4 +191,16 @@ func errDiverged(s Solver, iter int) error {
 		return fmt.Errorf("%w (%v, epoch %d): scale the features or lower the learning rate", ErrDiverged, s, iter)
 	}
 	return fmt.Errorf("%w (%v, iteration %d): scale the features", ErrDiverged, s, iter)
+}
+
+// Kernels names the kernels that Fit and the model's methods run in this
+// process: "assembly (AVX2, FMA)" on amd64 CPUs with AVX2 and FMA, unless
+// built with the noasm tag, and "pure Go" otherwise. Results agree to the
+// last few bits between the two, not bit for bit, so a cache of fitted
+// models keys on it.
+func Kernels() string {
+	if asm.Enabled {
+		return "assembly (AVX2, FMA)"
+	}
+	return "pure Go"
 }
